@@ -1,0 +1,27 @@
+//! (in progress: being written)
+use crate::{ListError, ListInfo, Sink};
+use std::path::Path;
+pub fn read_conlist_csv(path: &Path, _sink: &mut Sink<'_>) -> Result<ListInfo, ListError> {
+    Err(ListError::UnknownFormat {
+        path: path.to_path_buf(),
+        detail: "reader not written yet".into(),
+    })
+}
+pub fn read_conlist_xlsx(path: &Path, _sink: &mut Sink<'_>) -> Result<ListInfo, ListError> {
+    Err(ListError::UnknownFormat {
+        path: path.to_path_buf(),
+        detail: "reader not written yet".into(),
+    })
+}
+pub fn read_sanctions_list_csv(path: &Path, _sink: &mut Sink<'_>) -> Result<ListInfo, ListError> {
+    Err(ListError::UnknownFormat {
+        path: path.to_path_buf(),
+        detail: "reader not written yet".into(),
+    })
+}
+pub fn read_sanctions_list_xml(path: &Path, _sink: &mut Sink<'_>) -> Result<ListInfo, ListError> {
+    Err(ListError::UnknownFormat {
+        path: path.to_path_buf(),
+        detail: "reader not written yet".into(),
+    })
+}
