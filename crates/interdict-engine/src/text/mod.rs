@@ -1,0 +1,169 @@
+//! Name analysis: raw name → typed tokens, in four small stages.
+//!
+//! 1. [`clean`]: invisible characters, NFKC, look-alike letters, leetspeak.
+//! 2. [`romanize`]: every script to lowercase ASCII words.
+//! 3. [`vocab`]: legal-form phrases become one typed token; particles are marked.
+//! 4. [`phonetic`]: each token gets a consonant skeleton for cross-spelling comparison.
+
+pub mod clean;
+pub mod phonetic;
+pub mod romanize;
+pub mod vocab;
+
+pub use romanize::Script;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    Word,
+    /// al, bin, van, de …: counts little.
+    Particle,
+    /// A legal form; `text` holds the canonical code (llc, jsc, ltd, …).
+    LegalForm,
+    /// A single letter, usually an initial.
+    Initial,
+    /// Digits.
+    Number,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Token {
+    /// Romanised, lowercase ASCII (for legal forms: the canonical code).
+    pub text: String,
+    /// Consonant skeleton, see [`phonetic::skeleton`].
+    #[serde(skip)]
+    pub skel: String,
+    pub kind: TokenKind,
+    /// Script the word was written in.
+    pub script: Script,
+}
+
+impl Token {
+    /// Whether the token came from a non-Latin script (its spelling is a guess).
+    pub fn transliterated(&self) -> bool {
+        self.script != Script::Latin
+    }
+}
+
+/// Analyses a name into tokens. `organization` enables legal-form recognition (a person's
+/// name "Sa" or "Ao" is not a legal form).
+pub fn analyze(name: &str, organization: bool) -> Vec<Token> {
+    let cleaned = clean::clean(name);
+    let words = romanize::romanize(&cleaned);
+    let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+    let mut tokens = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        if organization {
+            if let Some((n, code)) = vocab::legal_form_at(&texts, i) {
+                tokens.push(Token {
+                    text: code.to_string(),
+                    skel: String::new(),
+                    kind: TokenKind::LegalForm,
+                    script: words[i].script,
+                });
+                i += n;
+                continue;
+            }
+        }
+        let w = &words[i];
+        let kind = if w.text.bytes().all(|b| b.is_ascii_digit()) {
+            TokenKind::Number
+        } else if vocab::is_particle(&w.text) {
+            TokenKind::Particle
+        } else if w.text.len() == 1 {
+            TokenKind::Initial
+        } else {
+            TokenKind::Word
+        };
+        tokens.push(Token {
+            skel: phonetic::skeleton(&w.text),
+            text: w.text.clone(),
+            kind,
+            script: w.script,
+        });
+        i += 1;
+    }
+    tokens
+}
+
+/// The analysed name as one normalised string (tokens joined by spaces), e.g. for display
+/// and exact-match keys.
+pub fn normalize(name: &str, organization: bool) -> String {
+    analyze(name, organization)
+        .iter()
+        .map(|t| t.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn legal_forms_become_one_token() {
+        let t = analyze(
+            "LIMITED LIABILITY COMPANY TRADING & PRODUCTION COMPLEX MAXIMUM",
+            true,
+        );
+        assert_eq!(t[0].kind, TokenKind::LegalForm);
+        assert_eq!(t[0].text, "llc");
+        assert_eq!(normalize("ООО «Ромашка»", true), "llc romashka");
+        assert_eq!(normalize("Cecoex, S.A.", true), "cecoex sa");
+        // Not for people.
+        assert_eq!(normalize("Ao Lin", false), "ao lin");
+    }
+
+    #[test]
+    fn evasions_normalise_to_the_plain_name() {
+        let plain = normalize("Abu Mahdi AL-MUHANDIS", false);
+        assert_eq!(
+            normalize("A\u{200B}bu Mahdi AL\u{FEFF}-MUHANDIS", false),
+            plain
+        );
+        assert_eq!(normalize("Аbu Маhdi АL-MUHАNDIS", false), plain);
+        assert_eq!(normalize("@bu M@hdi AL-MUH@NDIS", false), plain);
+        assert_eq!(normalize("ABU MAHDI al muhandis", false), plain);
+    }
+
+    #[test]
+    fn particles_and_initials() {
+        let t = analyze("Ansar al-Islam J.", false);
+        assert_eq!(t[1].kind, TokenKind::Particle);
+        assert_eq!(t[3].kind, TokenKind::Initial);
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_and_is_ascii(s in "\\PC{0,40}") {
+            for org in [false, true] {
+                for t in analyze(&s, org) {
+                    prop_assert!(t.text.is_ascii());
+                    prop_assert!(!t.text.is_empty());
+                }
+            }
+        }
+
+        #[test]
+        fn normalize_is_idempotent(s in "\\PC{0,40}") {
+            let once = normalize(&s, false);
+            prop_assert_eq!(normalize(&once, false), once.clone());
+        }
+
+        #[test]
+        fn case_and_invisibles_do_not_matter(s in "[a-zA-Z ]{1,30}") {
+            let spaced: String = s.chars().flat_map(|c| [c, '\u{200B}']).collect();
+            prop_assert_eq!(normalize(&spaced.to_uppercase(), false), normalize(&s, false));
+        }
+
+        #[test]
+        fn cyrillic_round_trip_through_translit(s in "[а-яА-Я ]{1,20}") {
+            // Transliteration is stable: romanised output analyses to itself.
+            let once = normalize(&s, false);
+            prop_assert_eq!(normalize(&once, false), once);
+        }
+    }
+}
