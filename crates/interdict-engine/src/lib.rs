@@ -10,11 +10,11 @@
 //!   country, gender, identifiers) moves the score; each feature is one small function;
 //! - [`index`]: how candidates are found without scanning every entity.
 
-// pub mod index;
-// pub mod query;
-// pub mod score;
+pub mod index;
+pub mod query;
+pub mod score;
 pub mod text;
 
-// pub use index::{Index, IndexStats, ScreenOptions};
-// pub use query::Query;
-// pub use score::{Explanation, Feature, Match, NameExplanation, TokenPair, DEFAULT_THRESHOLD};
+pub use index::{Index, IndexStats, ScreenOptions};
+pub use query::Query;
+pub use score::{Explanation, Feature, Match, NameExplanation, TokenPair, DEFAULT_THRESHOLD};

@@ -1,0 +1,642 @@
+//! The candidate index, built once per list version.
+//!
+//! Scoring every entity for every query would cost milliseconds; instead each list name's
+//! tokens are filed under several keys, and a query looks up its own keys:
+//!
+//! | key | finds |
+//! |---|---|
+//! | token text | the same word in any order |
+//! | single-deletion variants (tokens of 4+ letters) | one typo: substitution, insertion, deletion, adjacent swap |
+//! | phonetic skeleton | transliteration variants and cross-script queries |
+//! | two adjacent tokens written together | "MahdiKhanpour" ↔ "Mahdi Khanpour" (both directions) |
+//!
+//! **Recall guarantee.** A list name is a candidate if it shares with the query at least one
+//! word (not a particle or legal form) that is equal, one edit apart (Damerau, for words of 4+
+//! letters), phonetically equal, or equal to two adjacent words joined — and if its
+//! accumulated key weight ranks it among the top [`ScreenOptions::candidates`] names (default
+//! 200). Names sharing nothing of the sort cannot reach the threshold anyway: the name
+//! score requires most of the query's weight to be matched.
+//! Identifiers are indexed by their comparison key and always retrieved.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use interdict_model::{Entity, Identifier};
+use rustc_hash::{FxHashMap, FxHasher};
+
+use crate::score::{self, features, names, Explanation, Match, NameExplanation, DEFAULT_THRESHOLD};
+use crate::text::{analyze, Token, TokenKind};
+use crate::Query;
+
+/// Options for one screening call.
+#[derive(Clone, Debug)]
+pub struct ScreenOptions {
+    /// Results at or above this are flagged `is_match`.
+    pub threshold: f64,
+    /// Results below this are not returned at all (defaults to the threshold).
+    pub cutoff: f64,
+    /// At most this many results, best first.
+    pub limit: usize,
+    /// How many candidate names are scored in full.
+    pub candidates: usize,
+}
+
+impl Default for ScreenOptions {
+    fn default() -> Self {
+        ScreenOptions {
+            threshold: DEFAULT_THRESHOLD,
+            cutoff: DEFAULT_THRESHOLD,
+            limit: 10,
+            candidates: 200,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct IndexStats {
+    pub entities: usize,
+    pub names: usize,
+    pub tokens: usize,
+    pub keys: usize,
+    pub postings: usize,
+}
+
+struct IndexedName {
+    entity: u32,
+    /// Position in the entity's `names`.
+    name: u16,
+    tokens: Vec<Token>,
+    weights: Vec<f64>,
+}
+
+#[derive(Clone, Copy)]
+enum KeyKind {
+    Text = 1,
+    Deletion = 2,
+    Skeleton = 3,
+    Joined = 4,
+}
+
+fn key(kind: KeyKind, s: &str) -> u64 {
+    let mut h = FxHasher::default();
+    (kind as u8).hash(&mut h);
+    s.hash(&mut h);
+    h.finish()
+}
+
+/// Single-character deletions of an ASCII word (SymSpell with distance 1).
+fn deletions(word: &str, out: &mut Vec<String>) {
+    let b = word.as_bytes();
+    for i in 0..b.len() {
+        if i > 0 && b[i] == b[i - 1] {
+            continue; // same variant as deleting the previous letter
+        }
+        let mut s = String::with_capacity(b.len() - 1);
+        s.push_str(&word[..i]);
+        s.push_str(&word[i + 1..]);
+        out.push(s);
+    }
+}
+
+fn searchable(t: &Token) -> bool {
+    matches!(t.kind, TokenKind::Word | TokenKind::Number)
+}
+
+/// Per-thread scratch space for candidate accumulation, reused across queries.
+#[derive(Default)]
+struct Scratch {
+    acc: Vec<f32>,
+    stamp: Vec<u32>,
+    touched: Vec<u32>,
+    generation: u32,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// An immutable, thread-safe index over one collection of entities.
+pub struct Index {
+    entities: Vec<Entity>,
+    by_id: HashMap<String, u32>,
+    names: Vec<IndexedName>,
+    /// For each entity, the range of its names in `names`.
+    entity_names: Vec<(u32, u32)>,
+    postings: FxHashMap<u64, Vec<u32>>,
+    /// Token text → number of names containing it.
+    df: FxHashMap<String, u32>,
+    identifiers: FxHashMap<String, Vec<u32>>,
+    max_weight: f64,
+}
+
+impl Index {
+    /// Builds the index. Entities with duplicate ids keep the first occurrence.
+    pub fn build(entities: Vec<Entity>) -> Index {
+        let mut by_id = HashMap::with_capacity(entities.len());
+        let mut kept = Vec::with_capacity(entities.len());
+        for e in entities {
+            if !by_id.contains_key(&e.id) {
+                by_id.insert(e.id.clone(), kept.len() as u32);
+                kept.push(e);
+            }
+        }
+        let entities = kept;
+        let mut names = Vec::new();
+        let mut entity_names = Vec::with_capacity(entities.len());
+        let mut df: FxHashMap<String, u32> = FxHashMap::default();
+        let mut identifiers: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        for (ei, e) in entities.iter().enumerate() {
+            let start = names.len() as u32;
+            let org = !e.schema.eq(&interdict_model::Schema::Person);
+            let mut seen_norm: Vec<String> = Vec::new();
+            for (ni, n) in e.names.iter().enumerate().take(u16::MAX as usize) {
+                let tokens = analyze(&n.value, org);
+                if tokens.is_empty() {
+                    continue;
+                }
+                // Skip names that analyse identically (case/punctuation variants).
+                let norm: String = tokens
+                    .iter()
+                    .map(|t| t.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if seen_norm.contains(&norm) {
+                    continue;
+                }
+                seen_norm.push(norm);
+                let mut uniq: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+                uniq.sort_unstable();
+                uniq.dedup();
+                for t in uniq {
+                    *df.entry(t.to_string()).or_default() += 1;
+                }
+                names.push(IndexedName {
+                    entity: ei as u32,
+                    name: ni as u16,
+                    tokens,
+                    weights: Vec::new(),
+                });
+            }
+            entity_names.push((start, names.len() as u32));
+            for id in &e.identifiers {
+                let k = Identifier::match_key(id.kind, &id.value);
+                if k.len() >= 4 {
+                    let list = identifiers.entry(k).or_default();
+                    if list.last() != Some(&(ei as u32)) {
+                        list.push(ei as u32);
+                    }
+                }
+            }
+        }
+        let n_names = names.len().max(1) as f64;
+        let max_weight = (n_names + 1.0).ln() + 1.0;
+        let mut postings: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        let mut keys = Vec::new();
+        let mut dels = Vec::new();
+        for (id, name) in names.iter_mut().enumerate() {
+            name.weights = name
+                .tokens
+                .iter()
+                .map(|t| token_weight(t, df.get(&t.text).copied().unwrap_or(0), n_names))
+                .collect();
+            keys.clear();
+            for (i, t) in name.tokens.iter().enumerate() {
+                if !searchable(t) {
+                    continue;
+                }
+                keys.push(key(KeyKind::Text, &t.text));
+                if t.skel.len() >= 2 {
+                    keys.push(key(KeyKind::Skeleton, &t.skel));
+                }
+                if t.text.len() >= 4 {
+                    keys.push(key(KeyKind::Deletion, &t.text));
+                    dels.clear();
+                    deletions(&t.text, &mut dels);
+                    keys.extend(dels.iter().map(|d| key(KeyKind::Deletion, d)));
+                }
+                if let Some(next) = name.tokens.get(i + 1).filter(|n| searchable(n)) {
+                    keys.push(key(KeyKind::Joined, &format!("{}{}", t.text, next.text)));
+                }
+            }
+            keys.sort_unstable();
+            keys.dedup();
+            for k in &keys {
+                postings.entry(*k).or_default().push(id as u32);
+            }
+        }
+        Index {
+            entities,
+            by_id,
+            names,
+            entity_names,
+            postings,
+            df,
+            identifiers,
+            max_weight,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entities.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entities.is_empty()
+    }
+
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    pub fn entity(&self, id: &str) -> Option<&Entity> {
+        self.by_id.get(id).map(|i| &self.entities[*i as usize])
+    }
+
+    pub fn entity_at(&self, index: u32) -> Option<&Entity> {
+        self.entities.get(index as usize)
+    }
+
+    pub fn stats(&self) -> IndexStats {
+        IndexStats {
+            entities: self.entities.len(),
+            names: self.names.len(),
+            tokens: self.names.iter().map(|n| n.tokens.len()).sum(),
+            keys: self.postings.len(),
+            postings: self.postings.values().map(Vec::len).sum(),
+        }
+    }
+
+    fn weight_of(&self, t: &Token) -> f64 {
+        let n = self.names.len().max(1) as f64;
+        token_weight(t, self.df.get(&t.text).copied().unwrap_or(0), n).min(self.max_weight)
+    }
+
+    /// Screens one query. Results are sorted by score, best first.
+    pub fn screen(&self, q: &Query, opts: &ScreenOptions) -> Vec<Match> {
+        let cutoff = opts.cutoff.min(opts.threshold);
+        let org = q
+            .schema
+            .is_some_and(|s| s != interdict_model::Schema::Person);
+        let q_names: Vec<(String, Vec<Token>, Vec<f64>)> = q
+            .names
+            .iter()
+            .map(|n| {
+                // Unknown schema: analyse as an organisation only if a legal form appears.
+                let tokens = analyze(n, org || (q.schema.is_none() && has_legal_form(n)));
+                let weights = tokens.iter().map(|t| self.weight_of(t)).collect();
+                (n.clone(), tokens, weights)
+            })
+            .filter(|(_, t, _)| !t.is_empty())
+            .collect();
+
+        let mut entity_set: Vec<u32> = self.candidate_entities(&q_names, q, opts.candidates);
+        for id in &q.identifiers {
+            if let Some(list) = self.identifiers.get(&id.key()) {
+                entity_set.extend(list);
+            }
+        }
+        entity_set.sort_unstable();
+        entity_set.dedup();
+
+        let mut results = Vec::new();
+        for ei in entity_set {
+            let e = &self.entities[ei as usize];
+            let mut feats = Vec::new();
+            if let Some(f) = features::identifier(q, e) {
+                feats.push(f);
+            }
+            let id_decided = feats
+                .iter()
+                .any(|f| f.effect >= features::IDENTIFIER_MATCH_SCORE);
+            if let Some(s) = q.schema {
+                if !s.compatible(e.schema) && !id_decided {
+                    continue;
+                }
+            }
+            let best = self.best_name(ei, &q_names);
+            if best.is_none() && !id_decided {
+                continue;
+            }
+            feats.extend(features::birth_date(q, e));
+            feats.extend(features::country(q, e));
+            feats.extend(features::gender(q, e));
+            let name_score = best.as_ref().map(|b| (b.comparison.score, b.kind));
+            let score = score::combine(name_score, &mut feats);
+            if score < cutoff {
+                continue;
+            }
+            results.push(Match {
+                entity_id: e.id.clone(),
+                schema: e.schema,
+                name: e.caption().to_string(),
+                score,
+                is_match: score >= opts.threshold,
+                explanation: Explanation {
+                    name: best,
+                    features: feats,
+                },
+                index: ei,
+            });
+        }
+        results.sort_by(|a, b| {
+            b.score
+                .partial_cmp(&a.score)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| a.entity_id.cmp(&b.entity_id))
+        });
+        results.truncate(opts.limit);
+        results
+    }
+
+    fn best_name(
+        &self,
+        ei: u32,
+        q_names: &[(String, Vec<Token>, Vec<f64>)],
+    ) -> Option<NameExplanation> {
+        let (start, end) = self.entity_names[ei as usize];
+        let e = &self.entities[ei as usize];
+        let org = e.schema != interdict_model::Schema::Person;
+        let mut best: Option<NameExplanation> = None;
+        for name in &self.names[start as usize..end as usize] {
+            for (qn, qt, qw) in q_names {
+                let c = names::compare(qt, qw, &name.tokens, &name.weights, self.max_weight, org);
+                let better = match &best {
+                    None => true,
+                    Some(b) => c.score > b.comparison.score,
+                };
+                if better {
+                    let n = &e.names[name.name as usize];
+                    best = Some(NameExplanation {
+                        query: qn.clone(),
+                        matched: n.value.clone(),
+                        kind: n.kind,
+                        comparison: c,
+                    });
+                }
+            }
+        }
+        best
+    }
+
+    /// Looks up the query's keys and returns the entities of the best-ranked candidate names.
+    fn candidate_entities(
+        &self,
+        q_names: &[(String, Vec<Token>, Vec<f64>)],
+        q: &Query,
+        limit: usize,
+    ) -> Vec<u32> {
+        SCRATCH.with(|cell| {
+            let mut s = cell.borrow_mut();
+            let n = self.names.len();
+            if s.acc.len() != n {
+                s.acc = vec![0.0; n];
+                s.stamp = vec![0; n];
+                s.generation = 0;
+            }
+            s.touched.clear();
+            let mut dels = Vec::new();
+            for (_, tokens, weights) in q_names {
+                // Each query token (and each adjacent pair) is one "probe"; a name gains at most
+                // the probe's weight once, from its strongest key.
+                let mut probes: Vec<(Vec<(KeyKind, String)>, f64)> = Vec::new();
+                for (i, t) in tokens.iter().enumerate() {
+                    if !searchable(t) {
+                        continue;
+                    }
+                    let mut keys = vec![(KeyKind::Text, t.text.clone())];
+                    if t.text.len() >= 6 {
+                        keys.push((KeyKind::Joined, t.text.clone()));
+                    }
+                    if t.text.len() >= 4 {
+                        keys.push((KeyKind::Deletion, t.text.clone()));
+                        dels.clear();
+                        deletions(&t.text, &mut dels);
+                        keys.extend(dels.drain(..).map(|d| (KeyKind::Deletion, d)));
+                    }
+                    if t.skel.len() >= 2 {
+                        keys.push((KeyKind::Skeleton, t.skel.clone()));
+                    }
+                    probes.push((keys, weights[i]));
+                    if let Some(next) = tokens.get(i + 1).filter(|n| searchable(n)) {
+                        let joined = format!("{}{}", t.text, next.text);
+                        let skel = crate::text::phonetic::skeleton(&joined);
+                        let mut keys =
+                            vec![(KeyKind::Text, joined.clone()), (KeyKind::Deletion, joined)];
+                        if skel.len() >= 3 {
+                            keys.push((KeyKind::Skeleton, skel));
+                        }
+                        probes.push((keys, (weights[i] + weights[i + 1]) * 0.5));
+                    }
+                }
+                for (keys, weight) in probes {
+                    s.generation = s.generation.wrapping_add(1);
+                    if s.generation == 0 {
+                        s.stamp.iter_mut().for_each(|x| *x = 0);
+                        s.generation = 1;
+                    }
+                    let g = s.generation;
+                    for (strength, (kind, text)) in keys.iter().enumerate() {
+                        let factor = if strength == 0 { 1.0 } else { 0.8 };
+                        let Some(list) = self.postings.get(&key(*kind, text)) else {
+                            continue;
+                        };
+                        for &name_id in list {
+                            let idx = name_id as usize;
+                            if s.stamp[idx] == g {
+                                continue;
+                            }
+                            s.stamp[idx] = g;
+                            if s.acc[idx] == 0.0 {
+                                s.touched.push(name_id);
+                            }
+                            s.acc[idx] += (weight * factor) as f32;
+                        }
+                    }
+                }
+            }
+            let all = std::mem::take(&mut s.touched);
+            let schema = q.schema;
+            let mut ranked: Vec<(f32, u32)> = all
+                .iter()
+                .filter(|id| {
+                    let e = self.names[**id as usize].entity as usize;
+                    schema.is_none_or(|sc| sc.compatible(self.entities[e].schema))
+                })
+                .map(|id| (s.acc[*id as usize], *id))
+                .collect();
+            // Reset the accumulators for the next query, keeping the buffer's capacity.
+            for id in &all {
+                s.acc[*id as usize] = 0.0;
+            }
+            s.touched = all;
+            s.touched.clear();
+            if ranked.len() > limit {
+                ranked.select_nth_unstable_by(limit, |a, b| {
+                    b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal)
+                });
+                ranked.truncate(limit);
+            }
+            let mut out: Vec<u32> = ranked
+                .iter()
+                .map(|(_, id)| self.names[*id as usize].entity)
+                .collect();
+            out.sort_unstable();
+            out.dedup();
+            out
+        })
+    }
+}
+
+fn has_legal_form(name: &str) -> bool {
+    analyze(name, true)
+        .iter()
+        .any(|t| t.kind == TokenKind::LegalForm)
+}
+
+/// Rarity weight of a token: `ln((N+1)/(df+1)) + 1` over the N indexed names, reduced for
+/// particles, legal forms and initials, which say little about identity.
+fn token_weight(t: &Token, df: u32, n_names: f64) -> f64 {
+    let idf = ((n_names + 1.0) / (df as f64 + 1.0)).ln() + 1.0;
+    match t.kind {
+        TokenKind::Word | TokenKind::Number => idf,
+        TokenKind::Particle => idf.min(2.0) * 0.3,
+        TokenKind::LegalForm => 0.8,
+        TokenKind::Initial => idf.min(3.0) * 0.5,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use interdict_model::{IdKind, NameKind, Schema};
+
+    fn entity(id: &str, schema: Schema, names: &[&str]) -> Entity {
+        let mut e = Entity::new(id, schema, "test", id);
+        for (i, n) in names.iter().enumerate() {
+            e.add_name(
+                n,
+                if i == 0 {
+                    NameKind::Primary
+                } else {
+                    NameKind::Alias
+                },
+            );
+        }
+        e
+    }
+
+    fn sample() -> Index {
+        let mut zhao = entity("zhao", Schema::Person, &["ZHAO, Guangzong", "赵光宗"]);
+        zhao.birth_dates.push("1985-05-19".parse().unwrap());
+        let mut wallet = Identifier::new(IdKind::Crypto, "bc1qexamplewallet");
+        wallet.currency = Some("XBT".into());
+        zhao.identifiers.push(wallet);
+        Index::build(vec![
+            zhao,
+            entity("ni", Schema::Person, &["NI, Gaobin", "倪高彬"]),
+            entity(
+                "wuhan",
+                Schema::Company,
+                &["WUHAN XIAORUIZHI SCIENCE AND TECHNOLOGY COMPANY, LIMITED"],
+            ),
+            entity("prig", Schema::Person, &["PRIGOZHIN, Yevgeniy Viktorovich"]),
+            entity("smith", Schema::Person, &["SMITH, John"]),
+        ])
+    }
+
+    fn top(idx: &Index, q: &Query) -> Option<String> {
+        idx.screen(q, &ScreenOptions::default())
+            .first()
+            .map(|m| m.entity_id.clone())
+    }
+
+    #[test]
+    fn finds_variants() {
+        let idx = sample();
+        for name in [
+            "Guangzong Zhao",
+            "Zhao Guang-zong",
+            "ZHAO Guangzng",
+            "赵光宗",
+            "ZНAO Guangzong",
+        ] {
+            assert_eq!(
+                top(&idx, &Query::name(name)).as_deref(),
+                Some("zhao"),
+                "{name}"
+            );
+        }
+        assert_eq!(top(&idx, &Query::name("倪高彬")).as_deref(), Some("ni"));
+        assert_eq!(
+            top(&idx, &Query::name("Wuhan Xiaoruizhi Sci & Tech Co Ltd")).as_deref(),
+            Some("wuhan")
+        );
+        assert_eq!(
+            top(&idx, &Query::name("Евгений Пригожин")).as_deref(),
+            Some("prig")
+        );
+    }
+
+    #[test]
+    fn stays_quiet_for_others() {
+        let idx = sample();
+        assert_eq!(top(&idx, &Query::name("Maria Gonzalez")), None);
+        assert_eq!(top(&idx, &Query::name("Zhao Wei")), None);
+    }
+
+    #[test]
+    fn schema_and_dob_evidence() {
+        let idx = sample();
+        let q = Query {
+            schema: Some(Schema::Company),
+            ..Query::name("Guangzong Zhao")
+        };
+        assert_eq!(top(&idx, &q), None);
+        let q = Query {
+            birth_dates: vec!["1960-01-01".parse().unwrap()],
+            ..Query::name("Guangzong Zhao")
+        };
+        assert_eq!(
+            top(&idx, &q),
+            None,
+            "a conflicting birth date must push below the threshold"
+        );
+        let q = Query {
+            birth_dates: vec!["1985-05-19".parse().unwrap()],
+            ..Query::name("Guangzong Zhao")
+        };
+        let m = &idx.screen(&q, &ScreenOptions::default())[0];
+        assert!(m
+            .explanation
+            .features
+            .iter()
+            .any(|f| f.feature == "birth_date" && f.effect > 0.0));
+    }
+
+    #[test]
+    fn identifier_decides_alone() {
+        let idx = sample();
+        let q = Query {
+            identifiers: vec![Identifier::new(IdKind::Crypto, "bc1qexamplewallet")],
+            ..Query::default()
+        };
+        let m = idx.screen(&q, &ScreenOptions::default());
+        assert_eq!(m[0].entity_id, "zhao");
+        assert!(m[0].score >= features::IDENTIFIER_MATCH_SCORE);
+    }
+
+    #[test]
+    fn explanation_names_the_pairs() {
+        let idx = sample();
+        let m = &idx.screen(&Query::name("Guangzong Zhao"), &ScreenOptions::default())[0];
+        let n = m.explanation.name.as_ref().unwrap();
+        assert_eq!(n.matched, "ZHAO, Guangzong");
+        assert!(n
+            .comparison
+            .pairs
+            .iter()
+            .any(|p| p.query == "guangzong" && p.list == "guangzong"));
+        assert!(m.explanation.short().contains("guangzong=guangzong"));
+    }
+}
