@@ -201,8 +201,8 @@ fn read_birth_date(e: &mut Entity, b: &Element) {
     let date = full.or_else(|| {
         PartialDate::new(
             num("year")?,
-            num("monthOfYear").map(|m| m as u8),
-            num("dayOfMonth").map(|d| d as u8),
+            num("monthOfYear").and_then(|m| u8::try_from(m).ok()),
+            num("dayOfMonth").and_then(|d| u8::try_from(d).ok()),
         )
     });
     if let Some(d) = date {

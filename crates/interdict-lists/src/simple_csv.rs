@@ -358,6 +358,25 @@ c-3,,Someone,,circa 1960,Atlantis,,,,,
     }
 
     #[test]
+    fn documented_example_reads() {
+        let doc = include_str!("../../../docs/formats.md");
+        let example = doc
+            .split("```csv\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .expect("docs/formats.md has a ```csv example");
+        let (_, es) = load(example).unwrap();
+        assert_eq!(es.len(), 4);
+        assert_eq!(es[0].identifiers[1].currency.as_deref(), Some("XBT"));
+        assert_eq!(es[2].schema, Schema::Vessel);
+        assert!(es[2]
+            .remarks
+            .contains(&"risk owner: Operations".to_string()));
+        assert_eq!(es[3].schema, Schema::LegalEntity);
+        assert_eq!(es[3].remarks, ["nationality: Atlantis"]);
+    }
+
+    #[test]
     fn errors_name_file_line_and_field() {
         let err = load("id,name\nx-1,\n").unwrap_err();
         match &err {

@@ -479,18 +479,16 @@ fn split_enumerated(text: &str) -> Vec<String> {
 /// `DD/MM/YYYY`, `MM/YYYY` or `YYYY`, with `00`, `dd` or `mm` for unknown parts.
 fn parse_uk_date(text: &str) -> Option<PartialDate> {
     let parts: Vec<&str> = text.trim().split('/').map(str::trim).collect();
-    let num = |p: &str| p.parse::<u16>().ok();
+    let year = |p: &str| p.parse::<u16>().ok();
+    // Day and month: `00`, `dd`, `mm` or anything not a number mean unknown.
+    let small = |p: &str| p.parse::<u8>().ok();
     match parts.as_slice() {
         [d, m, y] => {
-            let month = num(m).map(|m| m as u8);
-            PartialDate::new(
-                num(y)?,
-                month,
-                num(d).map(|d| d as u8).filter(|_| month.is_some()),
-            )
+            let month = small(m).filter(|m| *m != 0);
+            PartialDate::new(year(y)?, month, small(d).filter(|_| month.is_some()))
         }
-        [m, y] => PartialDate::new(num(y)?, num(m).map(|m| m as u8), None),
-        [y] if y.len() == 4 => PartialDate::new(num(y)?, None, None),
+        [m, y] => PartialDate::new(year(y)?, small(m), None),
+        [y] if y.len() == 4 => PartialDate::new(year(y)?, None, None),
         _ => None,
     }
 }
