@@ -2,6 +2,7 @@
 
 mod eval;
 mod lists;
+mod load;
 mod sample;
 mod screen;
 

@@ -14,7 +14,7 @@
 //! word (not a particle or legal form) that is equal, one edit apart (Damerau, for words of 4+
 //! letters), phonetically equal, or equal to two adjacent words joined — and if its
 //! accumulated key weight ranks it among the top [`ScreenOptions::candidates`] names (default
-//! 200). Names sharing nothing of the sort cannot reach the threshold anyway: the name
+//! 48). Names sharing nothing of the sort cannot reach the threshold anyway: the name
 //! score requires most of the query's weight to be matched.
 //! Identifiers are indexed by their comparison key and always retrieved.
 
@@ -48,7 +48,7 @@ impl Default for ScreenOptions {
             threshold: DEFAULT_THRESHOLD,
             cutoff: DEFAULT_THRESHOLD,
             limit: 10,
-            candidates: 200,
+            candidates: 48,
         }
     }
 }
@@ -201,7 +201,7 @@ impl Index {
                 .map(|t| token_weight(t, df.get(&t.text).copied().unwrap_or(0), n_names))
                 .collect();
             keys.clear();
-            for (i, t) in name.tokens.iter().enumerate() {
+            for t in &name.tokens {
                 if !searchable(t) {
                     continue;
                 }
@@ -215,8 +215,16 @@ impl Index {
                     deletions(&t.text, &mut dels);
                     keys.extend(dels.iter().map(|d| key(KeyKind::Deletion, d)));
                 }
-                if let Some(next) = name.tokens.get(i + 1).filter(|n| searchable(n)) {
-                    keys.push(key(KeyKind::Joined, &format!("{}{}", t.text, next.text)));
+            }
+            // Two tokens written together: every ordered pair in short names, adjacent pairs
+            // (both orders) in longer ones — "LAST, First" lists reverse the usual order.
+            let len = name.tokens.len();
+            for (a, ta) in name.tokens.iter().enumerate() {
+                for (b, tb) in name.tokens.iter().enumerate() {
+                    let pair_ok = a != b && (len <= 4 || a.abs_diff(b) == 1);
+                    if pair_ok && ta.kind != TokenKind::LegalForm && (searchable(ta) || searchable(tb)) {
+                        keys.push(key(KeyKind::Joined, &format!("{}{}", ta.text, tb.text)));
+                    }
                 }
             }
             keys.sort_unstable();
@@ -500,8 +508,8 @@ fn token_weight(t: &Token, df: u32, n_names: f64) -> f64 {
     let idf = ((n_names + 1.0) / (df as f64 + 1.0)).ln() + 1.0;
     match t.kind {
         TokenKind::Word | TokenKind::Number => idf,
-        TokenKind::Particle => idf.min(2.0) * 0.3,
-        TokenKind::LegalForm => 0.8,
+        TokenKind::Particle => 0.3,
+        TokenKind::LegalForm => 0.4,
         TokenKind::Initial => idf.min(3.0) * 0.5,
     }
 }

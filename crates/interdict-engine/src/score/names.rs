@@ -48,10 +48,12 @@ pub enum How {
 /// Similarity of two tokens in [0, 1] and how it was reached.
 pub fn token_similarity(q: &Token, n: &Token, org: bool) -> (f64, How) {
     if q.kind == TokenKind::LegalForm || n.kind == TokenKind::LegalForm {
-        return if q.kind == n.kind && q.text == n.text {
-            (1.0, How::LegalForm)
-        } else {
-            (0.0, How::LegalForm)
+        // Two legal forms are alike even when they differ (LLC vs Ltd): the difference is
+        // minor next to the distinctive words of the name.
+        return match (q.kind == n.kind, q.text == n.text) {
+            (true, true) => (1.0, How::LegalForm),
+            (true, false) => (0.8, How::LegalForm),
+            _ => (0.0, How::LegalForm),
         };
     }
     if q.text == n.text {
@@ -93,13 +95,12 @@ pub fn token_similarity(q: &Token, n: &Token, org: bool) -> (f64, How) {
 }
 
 /// Similarity of two romanised strings (tokens or tokens written together).
-pub fn text_similarity(
-    a: &str,
-    a_skel: &str,
-    b: &str,
-    b_skel: &str,
-    cross_script: bool,
-) -> (f64, How) {
+///
+/// `abjad`: one side was written in Arabic or Hebrew script, whose romanisation is little
+/// more than consonants; its spelling is compared by skeleton. Otherwise the edit distance
+/// decides, with the skeleton as a second opinion for transliteration variants
+/// (Korotchenko/Korotjenko) that are also reasonably close in spelling.
+pub fn text_similarity(a: &str, a_skel: &str, b: &str, b_skel: &str, abjad: bool) -> (f64, How) {
     let max_len = a.len().max(b.len());
     if max_len == 0 {
         return (0.0, How::Fuzzy);
@@ -112,28 +113,32 @@ pub fn text_similarity(
         _ => 2,
     };
     let edit_sim = 1.0 - dist as f64 / max_len as f64;
+    // Within the allowance an edit costs half: a typo is likelier than a different name.
     let fuzzy = if dist <= allowed {
-        edit_sim.max(0.75)
+        1.0 - 0.5 * dist as f64 / max_len as f64
     } else {
         edit_sim * 0.8
     };
-    let skel_equal = a_skel.len() >= 2 && a_skel == b_skel;
-    let phonetic = if cross_script {
-        if skel_equal {
-            0.92
-        } else if a_skel.len() >= 2 && b_skel.len() >= 2 {
-            let d = osa::distance(a_skel.chars(), b_skel.chars());
-            let l = a_skel.len().max(b_skel.len());
-            if d == 1 && l >= 3 {
-                0.8
-            } else {
-                0.0
+    let skel_len = a_skel.len().min(b_skel.len());
+    let phonetic = if abjad {
+        // Compare outlines with a mark for an initial vowel (Ali → AL, Omar → AMR), which
+        // abjad spellings keep (alif, ain) and which makes short outlines more telling.
+        let (va, vb) = (vowel_skeleton(a, a_skel), vowel_skeleton(b, b_skel));
+        let vlen = va.len().min(vb.len());
+        if va == vb && vlen >= 1 {
+            // Short outlines (SM: Husam, Osama, Sami …) are weak evidence.
+            match vlen {
+                1 => 0.7,
+                2 => 0.8,
+                _ => 0.9,
             }
+        } else if vlen >= 3 && osa::distance(va.chars(), vb.chars()) == 1 {
+            0.75
         } else {
             0.0
         }
-    } else if skel_equal && edit_sim >= 0.5 {
-        0.86
+    } else if skel_len >= 3 && a_skel == b_skel && edit_sim >= 0.55 {
+        0.7 + 0.2 * edit_sim
     } else {
         0.0
     };
@@ -141,6 +146,14 @@ pub fn text_similarity(
         (phonetic, How::Phonetic)
     } else {
         (fuzzy, How::Fuzzy)
+    }
+}
+
+/// The skeleton with a leading `A` when the word starts with a vowel.
+fn vowel_skeleton(text: &str, skel: &str) -> String {
+    match text.as_bytes().first() {
+        Some(b'a' | b'e' | b'i' | b'o' | b'u') => format!("A{skel}"),
+        _ => skel.to_string(),
     }
 }
 
@@ -170,18 +183,39 @@ pub struct NameComparison {
 struct Candidate {
     sim: f64,
     how: How,
-    q: (usize, usize),
-    n: (usize, usize),
+    /// Query token positions (one, or two written together).
+    q: Vec<usize>,
+    /// List token positions.
+    n: Vec<usize>,
 }
 
-fn joined(tokens: &[Token], i: usize) -> Option<(String, String)> {
-    let (a, b) = (tokens.get(i)?, tokens.get(i + 1)?);
-    if a.kind != TokenKind::Word || b.kind != TokenKind::Word {
-        return None;
-    }
+/// Two tokens written together, in the given order.
+fn joined(a: &Token, b: &Token) -> (String, String) {
     let text = format!("{}{}", a.text, b.text);
     let skel = crate::text::phonetic::skeleton(&text);
-    Some((text, skel))
+    (text, skel)
+}
+
+/// Cheap test before joining: lengths within two letters, and the same first or last letter.
+fn joinable(whole: &str, a: &str, b: &str) -> bool {
+    let len = a.len() + b.len();
+    len.abs_diff(whole.len()) <= 2
+        && (whole.as_bytes().first() == a.as_bytes().first() || whole.as_bytes().last() == b.as_bytes().last())
+}
+
+/// Ordered pairs of distinct positions, for matching one token against two written
+/// together: adjacent pairs in both orders, and any pair in names of up to five tokens
+/// ("Song CholCHOE" ↔ "CHOE Song-Chol").
+fn join_pairs(len: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for a in 0..len {
+        for b in 0..len {
+            if a != b && (len <= 5 || a.abs_diff(b) == 1) {
+                out.push((a, b));
+            }
+        }
+    }
+    out
 }
 
 /// Compares a query name with a list name. `qw`/`nw` are the tokens' rarity weights.
@@ -202,48 +236,49 @@ pub fn compare(
                 cands.push(Candidate {
                     sim,
                     how,
-                    q: (i, i),
-                    n: (j, j),
+                    q: vec![i],
+                    n: vec![j],
                 });
             }
         }
     }
-    // Joined tokens, both directions. Only tried for words of 3+ letters joined into 6+.
+    // Joined tokens, both directions, for words of 6+ letters not already matched well.
+    let best_q: Vec<f64> = (0..q.len())
+        .map(|i| cands.iter().filter(|c| c.q[0] == i).map(|c| c.sim).fold(0.0, f64::max))
+        .collect();
+    let best_n: Vec<f64> = (0..n.len())
+        .map(|j| cands.iter().filter(|c| c.n[0] == j).map(|c| c.sim).fold(0.0, f64::max))
+        .collect();
+    let n_pairs = join_pairs(n.len());
     for (i, qt) in q.iter().enumerate() {
-        if qt.kind != TokenKind::Word || qt.text.len() < 6 {
+        if qt.text.len() < 6 || best_q[i] >= 0.9 || qt.kind == TokenKind::LegalForm {
             continue;
         }
-        for j in 0..n.len().saturating_sub(1) {
-            if let Some((text, skel)) = joined(n, j) {
-                let (sim, _) =
-                    text_similarity(&qt.text, &qt.skel, &text, &skel, qt.transliterated());
-                if sim >= MIN_PAIR_SIM {
-                    cands.push(Candidate {
-                        sim: sim * 0.97,
-                        how: How::Joined,
-                        q: (i, i),
-                        n: (j, j + 1),
-                    });
-                }
+        for &(a, b) in &n_pairs {
+            if !joinable(&qt.text, &n[a].text, &n[b].text) {
+                continue;
+            }
+            let (text, skel) = joined(&n[a], &n[b]);
+            let (sim, _) = text_similarity(&qt.text, &qt.skel, &text, &skel, qt.from_abjad());
+            if sim >= MIN_PAIR_SIM {
+                cands.push(Candidate { sim: sim * 0.97, how: How::Joined, q: vec![i], n: vec![a, b] });
             }
         }
     }
+    let q_pairs = join_pairs(q.len());
     for (j, nt) in n.iter().enumerate() {
-        if nt.kind != TokenKind::Word || nt.text.len() < 6 {
+        if nt.text.len() < 6 || best_n[j] >= 0.9 || nt.kind == TokenKind::LegalForm {
             continue;
         }
-        for i in 0..q.len().saturating_sub(1) {
-            if let Some((text, skel)) = joined(q, i) {
-                let cross = q[i].transliterated();
-                let (sim, _) = text_similarity(&text, &skel, &nt.text, &nt.skel, cross);
-                if sim >= MIN_PAIR_SIM {
-                    cands.push(Candidate {
-                        sim: sim * 0.97,
-                        how: How::Joined,
-                        q: (i, i + 1),
-                        n: (j, j),
-                    });
-                }
+        for &(a, b) in &q_pairs {
+            if !joinable(&nt.text, &q[a].text, &q[b].text) {
+                continue;
+            }
+            let (text, skel) = joined(&q[a], &q[b]);
+            let abjad = q[a].from_abjad() || q[b].from_abjad();
+            let (sim, _) = text_similarity(&text, &skel, &nt.text, &nt.skel, abjad);
+            if sim >= MIN_PAIR_SIM {
+                cands.push(Candidate { sim: sim * 0.97, how: How::Joined, q: vec![a, b], n: vec![j] });
             }
         }
     }
@@ -252,8 +287,8 @@ pub fn compare(
             .partial_cmp(&a.sim)
             .unwrap_or(std::cmp::Ordering::Equal)
             .then_with(|| {
-                nw[b.n.0]
-                    .partial_cmp(&nw[a.n.0])
+                nw[b.n[0]]
+                    .partial_cmp(&nw[a.n[0]])
                     .unwrap_or(std::cmp::Ordering::Equal)
             })
     });
@@ -265,27 +300,25 @@ pub fn compare(
     let mut n_sim = vec![0.0; n.len()];
     let mut pairs = Vec::new();
     for c in cands {
-        let qs = c.q.0..=c.q.1;
-        let ns = c.n.0..=c.n.1;
-        if qs.clone().any(|i| q_used[i]) || ns.clone().any(|j| n_used[j]) {
+        if c.q.iter().any(|i| q_used[*i]) || c.n.iter().any(|j| n_used[*j]) {
             continue;
         }
-        let list_weight: f64 = ns.clone().map(|j| nw[j]).sum();
-        let q_len = (c.q.1 - c.q.0 + 1) as f64;
-        for i in qs.clone() {
+        let list_weight: f64 = c.n.iter().map(|j| nw[*j]).sum();
+        let q_len = c.q.len() as f64;
+        for &i in &c.q {
             q_used[i] = true;
             q_sim[i] = c.sim;
             // A matched query token weighs what its list partner weighs: the list knows how
             // common the name part is, a typo'd query token does not.
             q_weight[i] = list_weight / q_len;
         }
-        for j in ns.clone() {
+        for &j in &c.n {
             n_used[j] = true;
             n_sim[j] = c.sim;
         }
         pairs.push(TokenPair {
-            query: qs.map(|i| q[i].text.as_str()).collect::<Vec<_>>().join(" "),
-            list: ns.map(|j| n[j].text.as_str()).collect::<Vec<_>>().join(" "),
+            query: c.q.iter().map(|i| q[*i].text.as_str()).collect::<Vec<_>>().join(" "),
+            list: c.n.iter().map(|j| n[*j].text.as_str()).collect::<Vec<_>>().join(" "),
             how: c.how,
             similarity: round3(c.sim),
             weight: round3(list_weight),

@@ -44,6 +44,12 @@ impl Token {
     pub fn transliterated(&self) -> bool {
         self.script != Script::Latin
     }
+
+    /// Whether the token came from a script that does not write short vowels (Arabic,
+    /// Persian, Hebrew): its romanised spelling is little more than its consonants.
+    pub fn from_abjad(&self) -> bool {
+        matches!(self.script, Script::Arabic | Script::Hebrew)
+    }
 }
 
 /// Analyses a name into tokens. `organization` enables legal-form recognition (a person's
@@ -68,6 +74,18 @@ pub fn analyze(name: &str, organization: bool) -> Vec<Token> {
             }
         }
         let w = &words[i];
+        if organization {
+            if let Some(code) = vocab::legal_form_word(&w.text) {
+                tokens.push(Token {
+                    text: code.to_string(),
+                    skel: String::new(),
+                    kind: TokenKind::LegalForm,
+                    script: w.script,
+                });
+                i += 1;
+                continue;
+            }
+        }
         let kind = if w.text.bytes().all(|b| b.is_ascii_digit()) {
             TokenKind::Number
         } else if vocab::is_particle(&w.text) {
@@ -113,6 +131,9 @@ mod tests {
         assert_eq!(t[0].text, "llc");
         assert_eq!(normalize("ООО «Ромашка»", true), "llc romashka");
         assert_eq!(normalize("Cecoex, S.A.", true), "cecoex sa");
+        // Legal-form words outside a known phrase still become legal-form tokens.
+        let t = analyze("Ltd LIABILITY COMPANY SOUTH PORT", true);
+        assert_eq!(t.iter().filter(|t| t.kind == TokenKind::LegalForm).count(), 3);
         // Not for people.
         assert_eq!(normalize("Ao Lin", false), "ao lin");
     }

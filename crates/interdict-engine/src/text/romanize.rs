@@ -22,6 +22,7 @@ pub enum Script {
     Cyrillic,
     Greek,
     Arabic,
+    Hebrew,
     Han,
     Hangul,
     Other,
@@ -39,6 +40,7 @@ fn script_of(c: char) -> Script {
         0x0000..=0x024F | 0x1E00..=0x1EFF => Script::Latin,
         0x0370..=0x03FF | 0x1F00..=0x1FFF => Script::Greek,
         0x0400..=0x052F => Script::Cyrillic,
+        0x0590..=0x05FF | 0xFB1D..=0xFB4F => Script::Hebrew,
         0x0600..=0x06FF | 0x0750..=0x077F | 0x08A0..=0x08FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
             Script::Arabic
         }
@@ -102,6 +104,9 @@ fn romanize_arabic(word: &str) -> String {
             // skeleton treats w/y as vowels anyway.
             if i == 0 && (*c == 'ي' || *c == 'ی') {
                 out.push('i');
+            } else if i == 0 && *c == 'ع' {
+                // Initial ain is heard as a vowel: Ali, Omar, Abd.
+                out.push('a');
             } else {
                 out.push_str(s);
             }

@@ -126,6 +126,30 @@ pub const LEGAL_FORMS: &[(&[&str], &str)] = &[
     (&["kft"], "llc"),
     (&["sro"], "llc"),
     (&["uab"], "llc"),
+    (&["ltda"], "ltd"),
+    (&["limitada"], "ltd"),
+];
+
+/// Words that only occur in legal forms. When a name spells a legal form in a way the phrase
+/// table does not know ("Ltd Liability Company", "Joint Stock Co."), each of these words still
+/// becomes a legal-form token, so it counts as little as a recognised legal form would.
+pub const LEGAL_FORM_WORDS: &[(&str, &str)] = &[
+    ("aktsionernoe", "jsc"),
+    ("aktsionernoye", "jsc"),
+    ("closed", "closed"),
+    ("company", "co"),
+    ("corporation", "corp"),
+    ("incorporated", "inc"),
+    ("joint", "joint"),
+    ("liability", "liability"),
+    ("limited", "ltd"),
+    ("ltd", "ltd"),
+    ("obshchestvo", "society"),
+    ("ogranichennoi", "limited"),
+    ("ogranichennoy", "limited"),
+    ("otvetstvennostyu", "liability"),
+    ("public", "public"),
+    ("stock", "stock"),
 ];
 
 /// Small words that join name parts (Arabic, Dutch, German, Romance, English connectives).
@@ -136,6 +160,23 @@ pub const PARTICLES: &[&str] = &[
     "el", "et", "for", "i", "ibn", "in", "la", "le", "of", "ou", "the", "ul", "um", "umm", "und",
     "van", "von", "y", "z", "za",
 ];
+
+/// The legal-form code of a word that only occurs in legal forms, also when misspelt by
+/// one letter (two for long words): "Compeny", "Liebility", "Stok" are still legal-form words.
+pub fn legal_form_word(word: &str) -> Option<&'static str> {
+    if let Ok(i) = LEGAL_FORM_WORDS.binary_search_by(|(w, _)| (*w).cmp(word)) {
+        return Some(LEGAL_FORM_WORDS[i].1);
+    }
+    if word.len() < 4 {
+        return None;
+    }
+    let allowed = if word.len() >= 9 { 2 } else { 1 };
+    LEGAL_FORM_WORDS
+        .iter()
+        .filter(|(w, _)| w.len() >= 4 && w.len().abs_diff(word.len()) <= allowed)
+        .find(|(w, _)| rapidfuzz::distance::osa::distance(w.chars(), word.chars()) <= allowed)
+        .map(|(_, code)| *code)
+}
 
 pub fn is_particle(word: &str) -> bool {
     PARTICLES.binary_search(&word).is_ok()
@@ -157,6 +198,17 @@ pub fn legal_form_at(words: &[&str], i: usize) -> Option<(usize, &'static str)> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn legal_form_words_sorted() {
+        assert!(LEGAL_FORM_WORDS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(legal_form_word("company"), Some("co"));
+        assert_eq!(legal_form_word("trading"), None);
+        assert_eq!(legal_form_word("compeny"), Some("co"));
+        assert_eq!(legal_form_word("liebility"), Some("liability"));
+        assert_eq!(legal_form_word("stok"), Some("stock"));
+        assert_eq!(legal_form_word("stark"), None);
+    }
 
     #[test]
     fn particles_sorted() {
