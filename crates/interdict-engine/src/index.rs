@@ -8,6 +8,7 @@
 //! | token text | the same word in any order |
 //! | single-deletion variants (tokens of 4+ letters) | one typo: substitution, insertion, deletion, adjacent swap |
 //! | phonetic skeleton | transliteration variants and cross-script queries |
+//! | consonant outline | Arabic/Hebrew-script queries, whose short vowels are not written |
 //! | two adjacent tokens written together | "MahdiKhanpour" ↔ "Mahdi Khanpour" (both directions) |
 //!
 //! **Recall guarantee.** A list name is a candidate if it shares with the query at least one
@@ -76,6 +77,7 @@ enum KeyKind {
     Deletion = 2,
     Skeleton = 3,
     Joined = 4,
+    Consonants = 5,
 }
 
 fn key(kind: KeyKind, s: &str) -> u64 {
@@ -209,6 +211,9 @@ impl Index {
                 if t.skel.len() >= 2 {
                     keys.push(key(KeyKind::Skeleton, &t.skel));
                 }
+                if t.cons.len() >= 2 {
+                    keys.push(key(KeyKind::Consonants, &t.cons));
+                }
                 if t.text.len() >= 4 {
                     keys.push(key(KeyKind::Deletion, &t.text));
                     dels.clear();
@@ -222,7 +227,10 @@ impl Index {
             for (a, ta) in name.tokens.iter().enumerate() {
                 for (b, tb) in name.tokens.iter().enumerate() {
                     let pair_ok = a != b && (len <= 4 || a.abs_diff(b) == 1);
-                    if pair_ok && ta.kind != TokenKind::LegalForm && (searchable(ta) || searchable(tb)) {
+                    if pair_ok
+                        && ta.kind != TokenKind::LegalForm
+                        && (searchable(ta) || searchable(tb))
+                    {
                         keys.push(key(KeyKind::Joined, &format!("{}{}", ta.text, tb.text)));
                     }
                 }
@@ -413,6 +421,9 @@ impl Index {
                         continue;
                     }
                     let mut keys = vec![(KeyKind::Text, t.text.clone())];
+                    if t.from_abjad() && t.cons.len() >= 2 {
+                        keys.push((KeyKind::Consonants, t.cons.clone()));
+                    }
                     if t.text.len() >= 6 {
                         keys.push((KeyKind::Joined, t.text.clone()));
                     }

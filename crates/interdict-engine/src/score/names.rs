@@ -15,12 +15,18 @@
 use rapidfuzz::distance::osa;
 use serde::Serialize;
 
+use crate::text::phonetic::consonants;
 use crate::text::{Token, TokenKind};
 
 /// Pairs below this similarity are not made.
 const MIN_PAIR_SIM: f64 = 0.62;
 /// Cost of unmatched list tokens, relative (see module docs).
 const LIST_COVERAGE_WEIGHT: f64 = 0.22;
+/// The same for organisations, whose distinctive words are not optional the way a middle
+/// name is ("King Group" against "King Romans Group").
+const ORG_LIST_COVERAGE_WEIGHT: f64 = 0.4;
+/// The same for one-word queries ("Wagner" against "Wagner Group").
+const SINGLE_WORD_LIST_COVERAGE_WEIGHT: f64 = 0.6;
 /// Matched weight needed for full confidence, as a share of the weight of a token that
 /// occurs once in the index (so it scales with the index size): one unique token, or two
 /// fairly rare ones, suffice; a single common token does not.
@@ -71,13 +77,7 @@ pub fn token_similarity(q: &Token, n: &Token, org: bool) -> (f64, How) {
             (0.0, How::Initial)
         };
     }
-    let sim = text_similarity(
-        &q.text,
-        &q.skel,
-        &n.text,
-        &n.skel,
-        q.transliterated() || n.transliterated(),
-    );
+    let sim = text_similarity(&Spelling::of(q), &Spelling::of(n), Origin::of(q, n));
     if org && sim.0 < 0.75 {
         let (short, long) = if q.text.len() < n.text.len() {
             (q, n)
@@ -94,50 +94,89 @@ pub fn token_similarity(q: &Token, n: &Token, org: bool) -> (f64, How) {
     sim
 }
 
-/// Similarity of two romanised strings (tokens or tokens written together).
+/// A word's spelling with its precomputed outlines.
+pub struct Spelling<'a> {
+    pub text: &'a str,
+    pub skel: &'a str,
+    pub cons: &'a str,
+}
+
+impl<'a> Spelling<'a> {
+    pub fn of(t: &'a Token) -> Self {
+        Spelling {
+            text: &t.text,
+            skel: &t.skel,
+            cons: &t.cons,
+        }
+    }
+}
+
+/// Where the spellings being compared come from, which decides how differences count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Both written in an alphabet (Latin, Cyrillic, Greek …): typos and spelling variants.
+    Alphabetic,
+    /// One side from Arabic or Hebrew script: only consonants are known.
+    Abjad,
+    /// One side from Han or Hangul characters: romanised syllables, no typos.
+    Syllabic,
+}
+
+impl Origin {
+    pub fn of(a: &Token, b: &Token) -> Origin {
+        if a.from_abjad() || b.from_abjad() {
+            Origin::Abjad
+        } else if a.syllabic() || b.syllabic() {
+            Origin::Syllabic
+        } else {
+            Origin::Alphabetic
+        }
+    }
+}
+
+/// Similarity of two romanised spellings (tokens, or tokens written together).
 ///
-/// `abjad`: one side was written in Arabic or Hebrew script, whose romanisation is little
-/// more than consonants; its spelling is compared by skeleton. Otherwise the edit distance
-/// decides, with the skeleton as a second opinion for transliteration variants
-/// (Korotchenko/Korotjenko) that are also reasonably close in spelling.
-pub fn text_similarity(a: &str, a_skel: &str, b: &str, b_skel: &str, abjad: bool) -> (f64, How) {
-    let max_len = a.len().max(b.len());
+/// Alphabetic: edit distance within an allowance that grows with length, where a vowel edit
+/// (Hamas/Hemas, Sytrol/Sitrol) costs a third of a consonant edit (Caron/Carbon), and the
+/// skeleton as a second opinion for transliteration variants (Korotchenko/Korotjenko).
+/// Syllabic: vowel differences only, or consonants of the same class (Kyong/Gyeong).
+/// Abjad: by consonants, see [`abjad_similarity`].
+pub fn text_similarity(a: &Spelling<'_>, b: &Spelling<'_>, origin: Origin) -> (f64, How) {
+    let max_len = a.text.len().max(b.text.len());
     if max_len == 0 {
         return (0.0, How::Fuzzy);
     }
-    let dist = osa::distance(a.chars(), b.chars());
-    // Edits allowed grow with length: none for 1–3 letters, one up to 7, two beyond.
+    if origin == Origin::Abjad {
+        let s = abjad_similarity(a, b);
+        let (f, _) = text_similarity(a, b, Origin::Alphabetic);
+        return if s > f {
+            (s, How::Phonetic)
+        } else {
+            (f, How::Fuzzy)
+        };
+    }
+    let dist = osa::distance(a.text.chars(), b.text.chars());
+    let cons_dist = osa::distance(a.cons.chars(), b.cons.chars()).min(dist);
+    let vowel_dist = dist - cons_dist;
+    // Edits allowed grow with length: none for 1–3 letters, one up to 7, two beyond; vowel
+    // differences get one more.
     let allowed = match max_len {
         0..=3 => 0,
         4..=7 => 1,
         _ => 2,
-    };
+    } + usize::from(cons_dist == 0);
     let edit_sim = 1.0 - dist as f64 / max_len as f64;
-    // Within the allowance an edit costs half: a typo is likelier than a different name.
-    let fuzzy = if dist <= allowed {
-        1.0 - 0.5 * dist as f64 / max_len as f64
+    let skel_equal = a.skel.len() >= 2 && a.skel == b.skel;
+    let consonant_cost = if max_len <= 6 { 0.75 } else { 0.5 };
+    let within = dist <= allowed && (origin != Origin::Syllabic || cons_dist == 0 || skel_equal);
+    let fuzzy = if within {
+        1.0 - (consonant_cost * cons_dist as f64 + 0.25 * vowel_dist as f64) / max_len as f64
+    } else if origin == Origin::Syllabic {
+        edit_sim * 0.6
     } else {
         edit_sim * 0.8
     };
-    let skel_len = a_skel.len().min(b_skel.len());
-    let phonetic = if abjad {
-        // Compare outlines with a mark for an initial vowel (Ali → AL, Omar → AMR), which
-        // abjad spellings keep (alif, ain) and which makes short outlines more telling.
-        let (va, vb) = (vowel_skeleton(a, a_skel), vowel_skeleton(b, b_skel));
-        let vlen = va.len().min(vb.len());
-        if va == vb && vlen >= 1 {
-            // Short outlines (SM: Husam, Osama, Sami …) are weak evidence.
-            match vlen {
-                1 => 0.7,
-                2 => 0.8,
-                _ => 0.9,
-            }
-        } else if vlen >= 3 && osa::distance(va.chars(), vb.chars()) == 1 {
-            0.75
-        } else {
-            0.0
-        }
-    } else if skel_len >= 3 && a_skel == b_skel && edit_sim >= 0.55 {
+    let phonetic = if a.skel.len().min(b.skel.len()) >= 3 && skel_equal && edit_sim >= 0.55 {
         0.7 + 0.2 * edit_sim
     } else {
         0.0
@@ -146,6 +185,41 @@ pub fn text_similarity(a: &str, a_skel: &str, b: &str, b_skel: &str, abjad: bool
         (phonetic, How::Phonetic)
     } else {
         (fuzzy, How::Fuzzy)
+    }
+}
+
+/// Similarity of a word written in an abjad (Arabic, Hebrew) with another word: by the
+/// letters it writes ([`consonants`]) first, then by the coarser skeleton. Short outlines
+/// (SM: Husam, Osama, Sami …) are weak evidence and score lower.
+fn abjad_similarity(a: &Spelling<'_>, b: &Spelling<'_>) -> f64 {
+    let clen = a.cons.len().min(b.cons.len());
+    if a.cons == b.cons && clen >= 1 {
+        return match clen {
+            1 => 0.75,
+            2 => 0.85,
+            _ => 0.92,
+        };
+    }
+    if clen >= 3 && osa::distance(a.cons.chars(), b.cons.chars()) == 1 {
+        return 0.84;
+    }
+    // Compare outlines with a mark for an initial vowel (Ali → AL, Omar → AMR), which
+    // abjad spellings keep (alif, ain) and which makes short outlines more telling.
+    let (va, vb) = (
+        vowel_skeleton(a.text, a.skel),
+        vowel_skeleton(b.text, b.skel),
+    );
+    let vlen = va.len().min(vb.len());
+    if va == vb && vlen >= 2 {
+        if vlen == 2 {
+            0.74
+        } else {
+            0.82
+        }
+    } else if vlen >= 3 && osa::distance(va.chars(), vb.chars()) == 1 {
+        0.72
+    } else {
+        0.0
     }
 }
 
@@ -189,18 +263,20 @@ struct Candidate {
     n: Vec<usize>,
 }
 
-/// Two tokens written together, in the given order.
-fn joined(a: &Token, b: &Token) -> (String, String) {
+/// Two tokens written together, in the given order: (text, skeleton, consonants).
+fn joined(a: &Token, b: &Token) -> (String, String, String) {
     let text = format!("{}{}", a.text, b.text);
     let skel = crate::text::phonetic::skeleton(&text);
-    (text, skel)
+    let cons = consonants(&text);
+    (text, skel, cons)
 }
 
 /// Cheap test before joining: lengths within two letters, and the same first or last letter.
 fn joinable(whole: &str, a: &str, b: &str) -> bool {
     let len = a.len() + b.len();
     len.abs_diff(whole.len()) <= 2
-        && (whole.as_bytes().first() == a.as_bytes().first() || whole.as_bytes().last() == b.as_bytes().last())
+        && (whole.as_bytes().first() == a.as_bytes().first()
+            || whole.as_bytes().last() == b.as_bytes().last())
 }
 
 /// Ordered pairs of distinct positions, for matching one token against two written
@@ -242,43 +318,76 @@ pub fn compare(
             }
         }
     }
-    // Joined tokens, both directions, for words of 6+ letters not already matched well.
+    // Joined tokens, both directions, for words of 5+ letters not already matched well.
     let best_q: Vec<f64> = (0..q.len())
-        .map(|i| cands.iter().filter(|c| c.q[0] == i).map(|c| c.sim).fold(0.0, f64::max))
+        .map(|i| {
+            cands
+                .iter()
+                .filter(|c| c.q[0] == i)
+                .map(|c| c.sim)
+                .fold(0.0, f64::max)
+        })
         .collect();
     let best_n: Vec<f64> = (0..n.len())
-        .map(|j| cands.iter().filter(|c| c.n[0] == j).map(|c| c.sim).fold(0.0, f64::max))
+        .map(|j| {
+            cands
+                .iter()
+                .filter(|c| c.n[0] == j)
+                .map(|c| c.sim)
+                .fold(0.0, f64::max)
+        })
         .collect();
     let n_pairs = join_pairs(n.len());
     for (i, qt) in q.iter().enumerate() {
-        if qt.text.len() < 6 || best_q[i] >= 0.9 || qt.kind == TokenKind::LegalForm {
+        if qt.text.len() < 5 || best_q[i] >= 0.9 || qt.kind == TokenKind::LegalForm {
             continue;
         }
         for &(a, b) in &n_pairs {
             if !joinable(&qt.text, &n[a].text, &n[b].text) {
                 continue;
             }
-            let (text, skel) = joined(&n[a], &n[b]);
-            let (sim, _) = text_similarity(&qt.text, &qt.skel, &text, &skel, qt.from_abjad());
+            let (text, skel, cons) = joined(&n[a], &n[b]);
+            let whole = Spelling {
+                text: &text,
+                skel: &skel,
+                cons: &cons,
+            };
+            let (sim, _) = text_similarity(&Spelling::of(qt), &whole, Origin::of(qt, &n[a]));
             if sim >= MIN_PAIR_SIM {
-                cands.push(Candidate { sim: sim * 0.97, how: How::Joined, q: vec![i], n: vec![a, b] });
+                cands.push(Candidate {
+                    sim: sim * 0.97,
+                    how: How::Joined,
+                    q: vec![i],
+                    n: vec![a, b],
+                });
             }
         }
     }
     let q_pairs = join_pairs(q.len());
     for (j, nt) in n.iter().enumerate() {
-        if nt.text.len() < 6 || best_n[j] >= 0.9 || nt.kind == TokenKind::LegalForm {
+        if nt.text.len() < 5 || best_n[j] >= 0.9 || nt.kind == TokenKind::LegalForm {
             continue;
         }
         for &(a, b) in &q_pairs {
-            if !joinable(&nt.text, &q[a].text, &q[b].text) {
+            // A Chinese or Korean name is already romanised as family + given name; its
+            // family name is never half of another word.
+            if q[a].syllabic() || q[b].syllabic() || !joinable(&nt.text, &q[a].text, &q[b].text) {
                 continue;
             }
-            let (text, skel) = joined(&q[a], &q[b]);
-            let abjad = q[a].from_abjad() || q[b].from_abjad();
-            let (sim, _) = text_similarity(&text, &skel, &nt.text, &nt.skel, abjad);
+            let (text, skel, cons) = joined(&q[a], &q[b]);
+            let whole = Spelling {
+                text: &text,
+                skel: &skel,
+                cons: &cons,
+            };
+            let (sim, _) = text_similarity(&whole, &Spelling::of(nt), Origin::of(&q[a], nt));
             if sim >= MIN_PAIR_SIM {
-                cands.push(Candidate { sim: sim * 0.97, how: How::Joined, q: vec![a, b], n: vec![j] });
+                cands.push(Candidate {
+                    sim: sim * 0.97,
+                    how: How::Joined,
+                    q: vec![a, b],
+                    n: vec![j],
+                });
             }
         }
     }
@@ -317,8 +426,18 @@ pub fn compare(
             n_sim[j] = c.sim;
         }
         pairs.push(TokenPair {
-            query: c.q.iter().map(|i| q[*i].text.as_str()).collect::<Vec<_>>().join(" "),
-            list: c.n.iter().map(|j| n[*j].text.as_str()).collect::<Vec<_>>().join(" "),
+            query: c
+                .q
+                .iter()
+                .map(|i| q[*i].text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            list: c
+                .n
+                .iter()
+                .map(|j| n[*j].text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
             how: c.how,
             similarity: round3(c.sim),
             weight: round3(list_weight),
@@ -339,8 +458,19 @@ pub fn compare(
         0.0
     };
     let confidence = (n_matched / (EVIDENCE_REQUIRED * max_weight)).min(1.0);
+    // A one-word query has no other words to corroborate it: the list name must be mostly
+    // that word, and a misspelling of it counts twice.
+    let words: Vec<usize> = (0..q.len())
+        .filter(|i| matches!(q[*i].kind, TokenKind::Word | TokenKind::Number))
+        .collect();
+    let (list_weight, single) = match words.as_slice() {
+        [i] => (SINGLE_WORD_LIST_COVERAGE_WEIGHT, q_sim[*i]),
+        _ if org => (ORG_LIST_COVERAGE_WEIGHT, 1.0),
+        _ => (LIST_COVERAGE_WEIGHT, 1.0),
+    };
     let score = query_coverage
-        * (1.0 - LIST_COVERAGE_WEIGHT * (1.0 - list_coverage))
+        * single
+        * (1.0 - list_weight * (1.0 - list_coverage))
         * (0.55 + 0.45 * confidence);
     NameComparison {
         score: round3(score.clamp(0.0, 1.0)),

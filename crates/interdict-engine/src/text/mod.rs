@@ -34,6 +34,9 @@ pub struct Token {
     /// Consonant skeleton, see [`phonetic::skeleton`].
     #[serde(skip)]
     pub skel: String,
+    /// Consonant letters, see [`phonetic::consonants`].
+    #[serde(skip)]
+    pub cons: String,
     pub kind: TokenKind,
     /// Script the word was written in.
     pub script: Script,
@@ -43,6 +46,12 @@ impl Token {
     /// Whether the token came from a non-Latin script (its spelling is a guess).
     pub fn transliterated(&self) -> bool {
         self.script != Script::Latin
+    }
+
+    /// Whether the token came from Han or Hangul: romanised syllable by syllable from the
+    /// characters, so it has no typos and a different consonant is a different name.
+    pub fn syllabic(&self) -> bool {
+        matches!(self.script, Script::Han | Script::Hangul)
     }
 
     /// Whether the token came from a script that does not write short vowels (Arabic,
@@ -66,6 +75,7 @@ pub fn analyze(name: &str, organization: bool) -> Vec<Token> {
                 tokens.push(Token {
                     text: code.to_string(),
                     skel: String::new(),
+                    cons: String::new(),
                     kind: TokenKind::LegalForm,
                     script: words[i].script,
                 });
@@ -79,6 +89,7 @@ pub fn analyze(name: &str, organization: bool) -> Vec<Token> {
                 tokens.push(Token {
                     text: code.to_string(),
                     skel: String::new(),
+                    cons: String::new(),
                     kind: TokenKind::LegalForm,
                     script: w.script,
                 });
@@ -97,6 +108,7 @@ pub fn analyze(name: &str, organization: bool) -> Vec<Token> {
         };
         tokens.push(Token {
             skel: phonetic::skeleton(&w.text),
+            cons: phonetic::consonants(&w.text),
             text: w.text.clone(),
             kind,
             script: w.script,
@@ -133,7 +145,10 @@ mod tests {
         assert_eq!(normalize("Cecoex, S.A.", true), "cecoex sa");
         // Legal-form words outside a known phrase still become legal-form tokens.
         let t = analyze("Ltd LIABILITY COMPANY SOUTH PORT", true);
-        assert_eq!(t.iter().filter(|t| t.kind == TokenKind::LegalForm).count(), 3);
+        assert_eq!(
+            t.iter().filter(|t| t.kind == TokenKind::LegalForm).count(),
+            3
+        );
         // Not for people.
         assert_eq!(normalize("Ao Lin", false), "ao lin");
     }

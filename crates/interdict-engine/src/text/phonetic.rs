@@ -92,6 +92,30 @@ pub fn skeleton(word: &str) -> String {
     out
 }
 
+/// The letters of a word that an abjad writes: its consonants, with vowels and the
+/// semi-vowels w/y dropped and doubled letters collapsed (Hassun → hsn, Nazih → nzh).
+/// Finer than [`skeleton`]: letters keep their identity (h ≠ k, s ≠ z), so it is the first
+/// comparison for Arabic and Hebrew words and the skeleton only the second.
+pub fn consonants(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut last = None;
+    for c in word.chars() {
+        let c = match c {
+            'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'w' => {
+                last = None;
+                continue;
+            }
+            'q' | 'c' => 'k',
+            c => c,
+        };
+        if last != Some(c) {
+            out.push(c);
+        }
+        last = Some(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +133,14 @@ mod tests {
         same("kyongchol", "gyeongcheol");
         assert_eq!(skeleton("sukkar"), "SKR");
         assert_eq!(skeleton(""), "");
+    }
+
+    #[test]
+    fn consonant_outlines() {
+        assert_eq!(consonants("hassun"), consonants("hswn"));
+        assert_eq!(consonants("nazih"), "nzh");
+        assert_eq!(consonants("esmaili"), consonants("asmayly"));
+        assert_ne!(consonants("hassan"), consonants("khan"));
     }
 
     #[test]

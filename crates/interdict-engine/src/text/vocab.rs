@@ -136,6 +136,9 @@ pub const LEGAL_FORMS: &[(&[&str], &str)] = &[
 pub const LEGAL_FORM_WORDS: &[(&str, &str)] = &[
     ("aktsionernoe", "jsc"),
     ("aktsionernoye", "jsc"),
+    ("anonim", "sa"),
+    ("anonima", "sa"),
+    ("anonyme", "sa"),
     ("closed", "closed"),
     ("company", "co"),
     ("corporation", "corp"),
@@ -149,6 +152,10 @@ pub const LEGAL_FORM_WORDS: &[(&str, &str)] = &[
     ("ogranichennoy", "limited"),
     ("otvetstvennostyu", "liability"),
     ("public", "public"),
+    ("sirketi", "company"),
+    ("sociedad", "society"),
+    ("sociedade", "society"),
+    ("societe", "society"),
     ("stock", "stock"),
 ];
 
