@@ -415,7 +415,16 @@ pub fn apply_value(
             let (addr, rest) = value.split_once(' ').unwrap_or((value, ""));
             let mut id = Identifier::new(IdKind::Crypto, addr);
             id.currency = Some(currency.to_ascii_uppercase());
-            entity.add_identifier(id);
+            // OFAC lists one address under several assets (an EVM address as ETH, USDT and
+            // ARB); `add_identifier` would merge those, so de-duplicate per currency here.
+            let key = id.key();
+            let known = entity
+                .identifiers
+                .iter()
+                .any(|i| i.kind == IdKind::Crypto && i.currency == id.currency && i.key() == key);
+            if !known {
+                entity.identifiers.push(id);
+            }
             rest.trim().is_empty()
         }
         Field::Id(kind) => {
@@ -585,6 +594,18 @@ mod tests {
             ]
         );
         assert!(e.identifiers.iter().all(|i| i.kind == IdKind::Crypto));
+        // The same address under two assets is kept twice, once per currency.
+        let e = parse(
+            "Digital Currency Address - ETH 0x4f47bc496083c727c5fbe3ce9cdf2b0f6496270c; \
+             Digital Currency Address - ARB 0x4f47bc496083c727c5fbe3ce9cdf2b0f6496270c; \
+             Digital Currency Address - ETH 0x4F47BC496083C727C5FBE3CE9CDF2B0F6496270C",
+        );
+        let currencies: Vec<_> = e
+            .identifiers
+            .iter()
+            .map(|i| i.currency.as_deref())
+            .collect();
+        assert_eq!(currencies, [Some("ETH"), Some("ARB")]);
         for code in [
             "XMR", "LTC", "ZEC", "DASH", "BTG", "ETC", "BCH", "XVG", "USDC", "TRX",
         ] {
