@@ -5,6 +5,8 @@ mod lists;
 mod load;
 mod sample;
 mod screen;
+mod screen_file;
+mod serve;
 
 use clap::{Parser, Subcommand};
 
@@ -28,6 +30,10 @@ enum Command {
     Screen(screen::ScreenArgs),
     /// Run a labelled effectiveness corpus and print a per-class scorecard.
     Eval(eval::EvalArgs),
+    /// Screen a CSV or JSON-lines file of customers, writing one row per match.
+    ScreenFile(screen_file::ScreenFileArgs),
+    /// Serve the HTTP screening API (native /v1 routes and yente-compatible routes).
+    Serve(serve::ServeArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -36,6 +42,8 @@ fn main() -> std::process::ExitCode {
         Command::Lists(cmd) => lists::run(cmd),
         Command::Screen(args) => screen::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::ScreenFile(args) => screen_file::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(code) => code,
