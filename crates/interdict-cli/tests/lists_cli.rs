@@ -26,8 +26,12 @@ fn list(rel: &str) -> PathBuf {
     lists_dir().join(rel)
 }
 
+/// The binary under test, killed if a run takes longer than any list should (a reader stuck in
+/// a loop fails the test instead of hanging CI).
 fn interdict() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_interdict"))
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_interdict"));
+    cmd.timeout(Duration::from_secs(300));
+    cmd
 }
 
 /// Runs `lists inspect --json` and returns the parsed counts.
