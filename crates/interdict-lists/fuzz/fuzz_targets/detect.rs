@@ -7,11 +7,18 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 
-/// One scratch file per fuzzing process, rewritten for every input.
+/// One scratch file per fuzzing process, rewritten for every input (in memory-backed
+/// `/dev/shm` where there is one: it is several times faster than a disk).
 fn scratch() -> &'static PathBuf {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     PATH.get_or_init(|| {
-        std::env::temp_dir().join(format!("interdict-fuzz-detect-{}", std::process::id()))
+        let shm = PathBuf::from("/dev/shm");
+        let dir = if shm.is_dir() {
+            shm
+        } else {
+            std::env::temp_dir()
+        };
+        dir.join(format!("interdict-fuzz-detect-{}", std::process::id()))
     })
 }
 
