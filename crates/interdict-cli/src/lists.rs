@@ -22,6 +22,10 @@ pub enum ListsCommand {
     Export(ExportArgs),
     /// Download the current official lists, keeping the last good copy on any failure.
     Update(UpdateArgs),
+    /// Store a list file or folder as a new version (in the data directory or --database-url).
+    Import(crate::store_cmd::ImportArgs),
+    /// Added, removed and changed entities between two lists (files/folders or stored version ids).
+    Diff(crate::store_cmd::DiffArgs),
 }
 
 pub fn run(cmd: ListsCommand) -> Result<ExitCode> {
@@ -29,6 +33,8 @@ pub fn run(cmd: ListsCommand) -> Result<ExitCode> {
         ListsCommand::Inspect(args) => inspect(args),
         ListsCommand::Export(args) => export(args),
         ListsCommand::Update(args) => update(args),
+        ListsCommand::Import(args) => crate::store_cmd::lists_import(args),
+        ListsCommand::Diff(args) => crate::store_cmd::lists_diff(args),
     }
 }
 
