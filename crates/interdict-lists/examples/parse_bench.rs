@@ -5,9 +5,9 @@
 //! ```
 //!
 //! `LISTS_DIR` defaults to `../shared/data/lists` beside the checkout. Throughput is measured
-//! on the decompressed content (the bzip2 Advanced XML is 121 MB unpacked). Peak RSS is the
-//! process's `VmHWM`, reset before each file through `/proc/self/clear_refs` where the kernel
-//! allows it (otherwise it is the peak so far, and says so).
+//! on the decompressed content (the bzip2 Advanced XML is 121 MB unpacked). Each file is parsed
+//! in a fresh child process, streaming (entities are counted and dropped), and its peak RSS is
+//! that process's `VmHWM` from `/proc/self/status`.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -67,20 +67,58 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Resets `VmHWM` to the current RSS; false where the kernel does not allow it.
-fn reset_peak_rss() -> bool {
-    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+/// Parses one file and prints its line of the table. Runs in a process of its own, so that the
+/// peak RSS is this file's alone.
+fn bench_one(path: &Path, label: &str) -> bool {
+    let bytes = content_bytes(path).unwrap_or(0);
+    let start = Instant::now();
+    let mut entities = 0usize;
+    let result = read_path(path, None, &mut |e| {
+        entities += 1;
+        std::hint::black_box(e);
+        Ok(())
+    });
+    let secs = start.elapsed().as_secs_f64();
+    let mb = bytes as f64 / 1e6;
+    let rss = peak_rss_kib()
+        .map(|k| format!("{:.0} MiB", k as f64 / 1024.0))
+        .unwrap_or_else(|| "-".into());
+    match result {
+        Ok((format, _)) => {
+            println!(
+                "{label:<42} {:<16} {entities:>8} {mb:>8.1} {secs:>8.2} {:>8.1} {rss:>9}",
+                format.as_str(),
+                mb / secs.max(1e-9)
+            );
+            true
+        }
+        Err(e) => {
+            println!("{label:<42} error: {e}");
+            false
+        }
+    }
 }
 
 fn main() {
-    let dir = std::env::args_os()
-        .nth(1)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/lists")
-        });
+    let args: Vec<_> = std::env::args_os().skip(1).collect();
+    if let [flag, path, label] = args.as_slice() {
+        if flag == "--one" {
+            let ok = bench_one(Path::new(path), &label.to_string_lossy());
+            std::process::exit(if ok { 0 } else { 1 });
+        }
+    }
+    let dir = args.first().map(PathBuf::from).unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/lists")
+    });
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(e) => {
+            eprintln!("parse_bench: cannot find its own executable: {e}");
+            std::process::exit(2);
+        }
+    };
     println!(
-        "{:<42} {:<22} {:>8} {:>8} {:>8} {:>8} {:>10}",
+        "{:<42} {:<16} {:>8} {:>8} {:>8} {:>8} {:>9}",
         "file", "format", "entities", "MB", "seconds", "MB/s", "peak RSS"
     );
     let mut failures = 0;
@@ -90,36 +128,13 @@ fn main() {
             println!("{rel:<42} (missing)");
             continue;
         }
-        let bytes = content_bytes(&path).unwrap_or(0);
-        let reset = reset_peak_rss();
-        let start = Instant::now();
-        let mut entities = 0usize;
-        let result = read_path(&path, None, &mut |e| {
-            entities += 1;
-            std::hint::black_box(e);
-            Ok(())
-        });
-        let secs = start.elapsed().as_secs_f64();
-        let mb = bytes as f64 / 1e6;
-        let rss = peak_rss_kib()
-            .map(|k| {
-                format!(
-                    "{:.0} MiB{}",
-                    k as f64 / 1024.0,
-                    if reset { "" } else { "*" }
-                )
-            })
-            .unwrap_or_else(|| "-".into());
-        match result {
-            Ok((format, _)) => println!(
-                "{rel:<42} {:<22} {entities:>8} {mb:>8.1} {secs:>8.2} {:>8.1} {rss:>10}",
-                format.as_str(),
-                mb / secs.max(1e-9)
-            ),
-            Err(e) => {
-                failures += 1;
-                println!("{rel:<42} error: {e}");
-            }
+        let status = std::process::Command::new(&exe)
+            .arg("--one")
+            .arg(&path)
+            .arg(rel)
+            .status();
+        if !status.is_ok_and(|s| s.success()) {
+            failures += 1;
         }
     }
     if failures > 0 {
