@@ -5,7 +5,8 @@
 //! /usr/bin/time -v target/release/examples/ofac_advanced_bench [FILE]
 //! ```
 //!
-//! Pass a bzip2 file to include decompression, an unpacked one to time parsing alone.
+//! Pass a bzip2 file to include decompression, an unpacked one to time parsing alone. Further
+//! arguments are entity ids (`ofac-47814`) to print as JSON.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -20,11 +21,15 @@ fn main() {
                 "/../../../shared/data/lists/ofac/sdn_advanced-2025-11-19.xml.bz2"
             ))
         });
+    let show: Vec<String> = std::env::args().skip(2).collect();
     let started = Instant::now();
     let (mut names, mut ids) = (0usize, 0usize);
     let result = interdict_lists::ofac_advanced::read(&path, &mut |e| {
         names += e.names.len();
         ids += e.identifiers.len();
+        if show.contains(&e.id) {
+            println!("{}", serde_json::to_string_pretty(&e).unwrap_or_default());
+        }
         Ok(())
     });
     match result {

@@ -67,6 +67,7 @@ enum Tag {
     LocationCountry,
     LocationAreaCode,
     LocationPart,
+    LocationPartValue,
     Value,
     IdRegDocument,
     IdRegistrationNo,
@@ -89,6 +90,7 @@ enum Tag {
     Year,
     Month,
     Day,
+    ProfileRelationship,
     SanctionsEntry,
     EntryEvent,
     Date,
@@ -106,10 +108,10 @@ enum RefKind {
     DetailReference,
     FeatureType,
     IdRegDocType,
-    LocPartType,
     NamePartType,
     PartySubType,
     PartyType,
+    RelationType,
     Script,
     SanctionsType,
     List,
@@ -125,10 +127,11 @@ fn tag_of(name: &[u8]) -> Tag {
         b"DetailReference" => Tag::RefValue(R::DetailReference),
         b"FeatureType" => Tag::RefValue(R::FeatureType),
         b"IDRegDocType" => Tag::RefValue(R::IdRegDocType),
-        b"LocPartType" => Tag::RefValue(R::LocPartType),
         b"NamePartType" => Tag::RefValue(R::NamePartType),
         b"PartySubType" => Tag::RefValue(R::PartySubType),
         b"PartyType" => Tag::RefValue(R::PartyType),
+        b"RelationType" => Tag::RefValue(R::RelationType),
+        b"ProfileRelationship" => Tag::ProfileRelationship,
         b"Script" => Tag::RefValue(R::Script),
         b"SanctionsType" => Tag::RefValue(R::SanctionsType),
         b"List" => Tag::RefValue(R::List),
@@ -136,6 +139,7 @@ fn tag_of(name: &[u8]) -> Tag {
         b"LocationCountry" => Tag::LocationCountry,
         b"LocationAreaCode" => Tag::LocationAreaCode,
         b"LocationPart" => Tag::LocationPart,
+        b"LocationPartValue" => Tag::LocationPartValue,
         b"Value" => Tag::Value,
         b"IDRegDocument" => Tag::IdRegDocument,
         b"IDRegistrationNo" => Tag::IdRegistrationNo,
@@ -203,11 +207,11 @@ struct Refs {
     detail: HashMap<u32, String>,
     feature_type: HashMap<u32, String>,
     doc_type: HashMap<u32, String>,
-    loc_part_type: HashMap<u32, String>,
     name_part_type: HashMap<u32, String>,
     /// Party sub-type → (name, party type id).
     party_subtype: HashMap<u32, (String, Option<u32>)>,
     party_type: HashMap<u32, String>,
+    relation_type: HashMap<u32, String>,
     /// Script id → ISO 15924-like code (`Latn` is written `Latin`).
     script: HashMap<u32, String>,
     sanctions_type: HashMap<u32, String>,
@@ -293,7 +297,7 @@ struct Parser {
     issued: [Option<u16>; 3],
     locations: HashMap<u32, Loc>,
     loc: Option<(u32, Loc)>,
-    loc_part_type: Option<u32>,
+    loc_value_primary: bool,
     docs: HashMap<u32, Vec<Doc>>,
     doc: Option<(u32, Doc)>,
     party: Option<Party>,
@@ -307,6 +311,8 @@ struct Parser {
     entities: Vec<Entity>,
     index: HashMap<u64, usize>,
     entry: Option<EntryBuf>,
+    /// (from profile, to profile, relation type), applied once all parties are read.
+    relations: Vec<(u64, u64, Option<u32>)>,
     /// Sanctions entries per list name (to tell SDN from consolidated files).
     lists: HashMap<String, usize>,
     records: usize,
@@ -315,15 +321,6 @@ struct Parser {
 impl Parser {
     fn parent(&self) -> Tag {
         self.stack.last().copied().unwrap_or(Tag::Other)
-    }
-
-    fn grandparent(&self) -> Tag {
-        let n = self.stack.len();
-        if n >= 2 {
-            self.stack[n - 2]
-        } else {
-            Tag::Other
-        }
     }
 
     fn start(&mut self, start: &BytesStart<'_>) {
@@ -360,7 +357,12 @@ impl Parser {
                     loc.area_id = attr_u32(start, b"AreaCodeID");
                 }
             }
-            Tag::LocationPart => self.loc_part_type = attr_u32(start, b"LocPartTypeID"),
+            // Non-primary values repeat a part in another script; the address keeps the
+            // primary (Latin) one.
+            Tag::LocationPartValue => {
+                self.loc_value_primary =
+                    attr_raw(start, b"Primary", |v| Some(v != b"false")).unwrap_or(true);
+            }
             Tag::IdRegDocument => {
                 if let Some(identity) = attr_u32(start, b"IdentityID") {
                     let doc = Doc {
@@ -470,6 +472,15 @@ impl Parser {
                 let end = self.parent() == Tag::PeriodEnd;
                 self.slot = usize::from(end) * 2 + usize::from(tag == Tag::To);
             }
+            Tag::ProfileRelationship => {
+                if let (Some(from), Some(to)) = (
+                    attr_u32(start, b"From-ProfileID"),
+                    attr_u32(start, b"To-ProfileID"),
+                ) {
+                    let kind = attr_u32(start, b"RelationTypeID");
+                    self.relations.push((u64::from(from), u64::from(to), kind));
+                }
+            }
             Tag::SanctionsEntry => {
                 self.entry = Some(EntryBuf {
                     profile: attr_u32(start, b"ProfileID").map(u64::from),
@@ -497,7 +508,7 @@ impl Parser {
                     self.add_ref(r, text);
                 }
             }
-            Tag::Value if parent == Tag::Other && self.grandparent() == Tag::LocationPart => {
+            Tag::Value if parent == Tag::LocationPartValue && self.loc_value_primary => {
                 if let Some((_, loc)) = self.loc.as_mut() {
                     if !text.is_empty() && !loc.parts.iter().any(|p| p == text) {
                         loc.parts.push(text.to_string());
@@ -609,7 +620,10 @@ impl Parser {
             }
             RefKind::Country => {
                 let iso = r.attr_text.map(|c| c.to_ascii_lowercase());
-                refs.country.insert(r.id, (iso, text));
+                // OFAC's "undetermined" country is no country.
+                if iso.is_some() || !text.eq_ignore_ascii_case("undetermined") {
+                    refs.country.insert(r.id, (iso, text));
+                }
             }
             RefKind::DetailReference => {
                 refs.detail.insert(r.id, text);
@@ -620,9 +634,6 @@ impl Parser {
             RefKind::IdRegDocType => {
                 refs.doc_type.insert(r.id, text);
             }
-            RefKind::LocPartType => {
-                refs.loc_part_type.insert(r.id, text);
-            }
             RefKind::NamePartType => {
                 refs.name_part_type.insert(r.id, text);
             }
@@ -631,6 +642,9 @@ impl Parser {
             }
             RefKind::PartyType => {
                 refs.party_type.insert(r.id, text);
+            }
+            RefKind::RelationType => {
+                refs.relation_type.insert(r.id, text);
             }
             RefKind::Script => {
                 refs.script.insert(r.id, r.attr_text.unwrap_or(text));
@@ -857,7 +871,21 @@ impl Parser {
         }
     }
 
-    fn finish(self, sink: &mut Sink<'_>) -> Result<ListInfo, ListError> {
+    fn finish(mut self, sink: &mut Sink<'_>) -> Result<ListInfo, ListError> {
+        // Relations become remarks naming the other party, as OFAC's `Linked To:` remarks do.
+        for (from, to, kind) in std::mem::take(&mut self.relations) {
+            let (Some(&f), Some(&t)) = (self.index.get(&from), self.index.get(&to)) else {
+                continue;
+            };
+            let label = kind
+                .and_then(|k| self.refs.relation_type.get(&k))
+                .map(String::as_str)
+                .unwrap_or("Linked To");
+            let remark = format!("{label}: {}", self.entities[t].caption());
+            if !self.entities[f].remarks.contains(&remark) {
+                self.entities[f].remarks.push(remark);
+            }
+        }
         // A file is the SDN list unless most of its sanctions entries are on other lists
         // (CONS_ADVANCED.XML).
         let sdn = self
@@ -962,6 +990,184 @@ fn period_dates(p: &Period) -> Vec<PartialDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use interdict_model::IdKind;
+
+    /// A cut-down SDN_ADVANCED.XML with ZHAO Guangzong (47814) as OFAC publishes him, plus a
+    /// relation to a second party.
+    const SAMPLE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<Sanctions xmlns="https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ADVANCED_XML">
+  <DateOfIssue CalendarTypeID="1"><Year>2025</Year><Month>11</Month><Day>19</Day></DateOfIssue>
+  <ReferenceValueSets>
+    <AliasTypeValues><AliasType ID="1400">A.K.A.</AliasType><AliasType ID="1403">Name</AliasType></AliasTypeValues>
+    <CountryValues><Country ID="11082" ISO2="CN">China</Country></CountryValues>
+    <DetailReferenceValues><DetailReference ID="91526">Male</DetailReference></DetailReferenceValues>
+    <FeatureTypeValues>
+      <FeatureType ID="8" FeatureTypeGroupID="1">Birthdate</FeatureType>
+      <FeatureType ID="9" FeatureTypeGroupID="1">Place of Birth</FeatureType>
+      <FeatureType ID="10" FeatureTypeGroupID="1">Nationality Country</FeatureType>
+      <FeatureType ID="224" FeatureTypeGroupID="1">Gender</FeatureType>
+      <FeatureType ID="25" FeatureTypeGroupID="1">Location</FeatureType>
+      <FeatureType ID="344" FeatureTypeGroupID="1">Digital Currency Address - XBT</FeatureType>
+    </FeatureTypeValues>
+    <IDRegDocTypeValues><IDRegDocType ID="1584">National ID No.</IDRegDocType></IDRegDocTypeValues>
+    <ListValues><List ID="1550">SDN List</List></ListValues>
+    <NamePartTypeValues><NamePartType ID="1520">Last Name</NamePartType><NamePartType ID="1521">First Name</NamePartType><NamePartType ID="1525">Entity Name</NamePartType></NamePartTypeValues>
+    <PartySubTypeValues><PartySubType ID="3" PartyTypeID="2">Unknown</PartySubType><PartySubType ID="4" PartyTypeID="1">Unknown</PartySubType></PartySubTypeValues>
+    <PartyTypeValues><PartyType ID="1">Individual</PartyType><PartyType ID="2">Entity</PartyType></PartyTypeValues>
+    <RelationTypeValues><RelationType ID="1555" Symmetrical="false">Associate Of</RelationType></RelationTypeValues>
+    <SanctionsTypeValues><SanctionsType ID="1705">Block</SanctionsType><SanctionsType ID="1">Program</SanctionsType></SanctionsTypeValues>
+    <ScriptValues><Script ID="501" ScriptCode="Hans">Chinese Simplified</Script><Script ID="215" ScriptCode="Latin">Latin</Script></ScriptValues>
+  </ReferenceValueSets>
+  <Locations>
+    <Location ID="186065"><LocationCountry CountryID="11082" CountryRelevanceID="1413" /></Location>
+    <Location ID="71547">
+      <LocationCountry CountryID="11082" CountryRelevanceID="1413" />
+      <LocationPart LocPartTypeID="1455">
+        <LocationPartValue Primary="true"><Comment /><Value>Hubei Province</Value></LocationPartValue>
+        <LocationPartValue Primary="false"><Comment>Chinese</Comment><Value>湖北省</Value></LocationPartValue>
+      </LocationPart>
+    </Location>
+  </Locations>
+  <IDRegDocuments>
+    <IDRegDocument ID="9" IDRegDocTypeID="1584" IdentityID="39438" IssuedBy-CountryID="11082" ValidityID="1">
+      <Comment /><IDRegistrationNo>421003198511121539</IDRegistrationNo>
+    </IDRegDocument>
+  </IDRegDocuments>
+  <DistinctParties>
+    <DistinctParty FixedRef="47814">
+      <Comment />
+      <Profile ID="47814" PartySubTypeID="4">
+        <Identity ID="39438" FixedRef="47814" Primary="true" False="false">
+          <Alias FixedRef="47814" AliasTypeID="1403" Primary="true" LowQuality="false">
+            <DocumentedName ID="72568" FixedRef="47814" DocNameStatusID="1">
+              <DocumentedNamePart><NamePartValue NamePartGroupID="126168" ScriptID="215">Zhao</NamePartValue></DocumentedNamePart>
+              <DocumentedNamePart><NamePartValue NamePartGroupID="126169" ScriptID="215">Guangzong</NamePartValue></DocumentedNamePart>
+            </DocumentedName>
+            <DocumentedName ID="72570" FixedRef="47814" DocNameStatusID="2">
+              <DocumentedNamePart><NamePartValue NamePartGroupID="126171" ScriptID="501">赵</NamePartValue></DocumentedNamePart>
+              <DocumentedNamePart><NamePartValue NamePartGroupID="126172" ScriptID="501">光宗</NamePartValue></DocumentedNamePart>
+            </DocumentedName>
+          </Alias>
+          <Alias FixedRef="47814" AliasTypeID="1400" Primary="false" LowQuality="true">
+            <DocumentedName ID="1" FixedRef="47814" DocNameStatusID="2">
+              <DocumentedNamePart><NamePartValue NamePartGroupID="9" ScriptID="215">zhaogz</NamePartValue></DocumentedNamePart>
+            </DocumentedName>
+          </Alias>
+          <NamePartGroups>
+            <MasterNamePartGroup><NamePartGroup ID="126168" NamePartTypeID="1520" /></MasterNamePartGroup>
+            <MasterNamePartGroup><NamePartGroup ID="126169" NamePartTypeID="1521" /></MasterNamePartGroup>
+          </NamePartGroups>
+        </Identity>
+        <Feature ID="69298" FeatureTypeID="8">
+          <FeatureVersion ID="66977" ReliabilityID="1560">
+            <DatePeriod CalendarTypeID="1">
+              <Start Approximate="false"><From><Year>1985</Year><Month>11</Month><Day>12</Day></From><To><Year>1985</Year><Month>11</Month><Day>12</Day></To></Start>
+              <End Approximate="false"><From><Year>1985</Year><Month>11</Month><Day>12</Day></From><To><Year>1985</Year><Month>11</Month><Day>12</Day></To></End>
+            </DatePeriod>
+          </FeatureVersion>
+        </Feature>
+        <Feature ID="1" FeatureTypeID="224"><FeatureVersion ID="1"><VersionDetail DetailTypeID="1431" DetailReferenceID="91526" /></FeatureVersion></Feature>
+        <Feature ID="2" FeatureTypeID="10"><FeatureVersion ID="2"><VersionLocation LocationID="186065" /></FeatureVersion></Feature>
+        <Feature ID="3" FeatureTypeID="9"><FeatureVersion ID="3"><VersionDetail DetailTypeID="1432">Jingzhou Municipality, China</VersionDetail></FeatureVersion></Feature>
+        <Feature ID="4" FeatureTypeID="344"><FeatureVersion ID="4"><VersionDetail DetailTypeID="1432">1ABCxyz</VersionDetail></FeatureVersion></Feature>
+        <Feature ID="5" FeatureTypeID="25"><FeatureVersion ID="5"><VersionLocation LocationID="71547" /></FeatureVersion></Feature>
+      </Profile>
+    </DistinctParty>
+    <DistinctParty FixedRef="47800">
+      <Comment>all offices worldwide</Comment>
+      <Profile ID="47800" PartySubTypeID="3">
+        <Identity ID="39424" FixedRef="47800" Primary="true" False="false">
+          <Alias FixedRef="47800" AliasTypeID="1403" Primary="true" LowQuality="false">
+            <DocumentedName ID="72525" FixedRef="47800" DocNameStatusID="1">
+              <DocumentedNamePart><NamePartValue NamePartGroupID="126116" ScriptID="215">Wuhan Xiaoruizhi Science and Technology Company, Limited</NamePartValue></DocumentedNamePart>
+            </DocumentedName>
+          </Alias>
+        </Identity>
+      </Profile>
+    </DistinctParty>
+  </DistinctParties>
+  <ProfileRelationships>
+    <ProfileRelationship ID="1" From-ProfileID="47814" To-ProfileID="47800" RelationTypeID="1555" />
+  </ProfileRelationships>
+  <SanctionsEntries>
+    <SanctionsEntry ID="47814" ProfileID="47814" ListID="1550">
+      <EntryEvent ID="47814" EntryEventTypeID="1" LegalBasisID="91711"><Comment /><Date CalendarTypeID="1"><Year>2024</Year><Month>3</Month><Day>25</Day></Date></EntryEvent>
+      <SanctionsMeasure ID="40398" SanctionsTypeID="1705"><DatePeriod CalendarTypeID="1" /></SanctionsMeasure>
+      <SanctionsMeasure ID="176183" SanctionsTypeID="1"><Comment>CYBER2</Comment></SanctionsMeasure>
+    </SanctionsEntry>
+  </SanctionsEntries>
+</Sanctions>
+"#;
+
+    #[test]
+    fn parties_with_names_features_documents_and_programmes() {
+        let mut es = Vec::new();
+        let info = read_reader(SAMPLE.as_bytes(), Path::new("sample.xml"), &mut |e| {
+            es.push(e);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(info.issued.as_deref(), Some("2025-11-19"));
+        assert_eq!(info.dataset, "us_ofac_sdn");
+        assert_eq!(es.len(), 2);
+        let zhao = &es[0];
+        assert_eq!(zhao.id, "ofac-47814");
+        assert_eq!(zhao.schema, Schema::Person);
+        let names: Vec<(&str, NameKind)> = zhao
+            .names
+            .iter()
+            .map(|n| (n.value.as_str(), n.kind))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("Zhao, Guangzong", NameKind::Primary),
+                ("Zhao Guangzong", NameKind::Primary),
+                ("赵光宗", NameKind::OriginalScript),
+                ("zhaogz", NameKind::WeakAlias),
+            ]
+        );
+        assert_eq!(zhao.birth_dates[0].to_iso(), "1985-11-12");
+        assert_eq!(zhao.birth_places, ["Jingzhou Municipality, China"]);
+        assert_eq!(zhao.gender, Some(Gender::Male));
+        assert_eq!(zhao.nationalities, ["cn"]);
+        assert_eq!(zhao.addresses[0].full, "Hubei Province, China");
+        let id = &zhao.identifiers[0];
+        assert_eq!(
+            (id.kind, id.value.as_str()),
+            (IdKind::NationalId, "421003198511121539")
+        );
+        assert_eq!(id.country.as_deref(), Some("cn"));
+        assert_eq!(zhao.identifiers[1].currency.as_deref(), Some("XBT"));
+        assert_eq!(zhao.programs, ["CYBER2"]);
+        assert_eq!(
+            zhao.listed_on.map(|d| d.to_iso()).as_deref(),
+            Some("2024-03-25")
+        );
+        assert_eq!(
+            zhao.remarks,
+            ["Associate Of: Wuhan Xiaoruizhi Science and Technology Company, Limited"]
+        );
+        let wuhan = &es[1];
+        assert_eq!(wuhan.schema, Schema::Organization);
+        assert_eq!(wuhan.remarks, ["all offices worldwide"]);
+    }
+
+    #[test]
+    fn broken_documents() {
+        let read = |bytes: &[u8]| read_reader(bytes, Path::new("x.xml"), &mut |_| Ok(()));
+        let cut = &SAMPLE.as_bytes()[..SAMPLE.len() / 2];
+        assert!(matches!(read(cut), Err(ListError::Syntax { .. })));
+        assert!(matches!(read(b""), Err(ListError::Empty { .. })));
+        assert!(matches!(
+            read(b"<sdnList/>"),
+            Err(ListError::UnknownFormat { .. })
+        ));
+        assert!(matches!(
+            read(b"<Sanctions><a></b></Sanctions>"),
+            Err(ListError::Syntax { .. })
+        ));
+    }
 
     fn period(slots: [[u16; 3]; 4], approximate: bool) -> Vec<String> {
         let p = Period {

@@ -39,6 +39,8 @@ pub static LABELS: &[(&str, Field)] = &[
     // Personal data.
     ("DOB", Field::BirthDate),
     ("POB", Field::BirthPlace),
+    ("Place of Birth", Field::BirthPlace),
+    ("Birthdate", Field::BirthDate),
     ("nationality", Field::Nationality),
     ("citizen", Field::Citizenship),
     ("Gender", Field::Gender),
