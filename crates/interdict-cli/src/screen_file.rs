@@ -53,6 +53,10 @@ pub struct ScreenFileArgs {
     /// At most this many matches per row.
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
+    /// Testing aid: stop as if interrupted once this many input rows are written (the
+    /// checkpoint stays, exit code 3).
+    #[arg(long, hide = true)]
+    pub stop_after_rows: Option<u64>,
 }
 
 /// Rows per unit of work.
@@ -745,7 +749,7 @@ pub fn run(args: ScreenFileArgs) -> Result<ExitCode> {
     let (done_tx, done_rx) = bounded::<Done>(threads * 4);
     let index_ref = &index;
     let opts_ref = &opts;
-    let result: Result<()> = std::thread::scope(|s| {
+    let result: Result<bool> = std::thread::scope(|s| {
         let input = args.input.clone();
         let map_ref = &map;
         let reader = s.spawn(move || match kind_of(&input) {
@@ -764,7 +768,7 @@ pub fn run(args: ScreenFileArgs) -> Result<ExitCode> {
         let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
         let mut next_seq = 0u64;
         let mut last_cp = Instant::now();
-        let write_result = (|| -> Result<()> {
+        let write_result = (|| -> Result<bool> {
             for done in &done_rx {
                 pending.insert(done.seq, done);
                 while let Some(d) = pending.remove(&next_seq) {
@@ -794,6 +798,11 @@ pub fn run(args: ScreenFileArgs) -> Result<ExitCode> {
                         }
                     }
                     cp.next = d.end;
+                    if args.stop_after_rows.is_some_and(|n| cp.rows + cp.bad >= n) {
+                        cp.out_bytes = out.flush()?;
+                        save_checkpoint(&cp_path, &cp)?;
+                        return Ok(true);
+                    }
                     if last_cp.elapsed() >= CHECKPOINT_EVERY {
                         cp.out_bytes = out.flush()?;
                         save_checkpoint(&cp_path, &cp)?;
@@ -811,7 +820,7 @@ pub fn run(args: ScreenFileArgs) -> Result<ExitCode> {
                     }
                 }
             }
-            Ok(())
+            Ok(false)
         })();
         // On a write error, stop the pipeline: dropping the receiver ends the workers, whose
         // exit ends the reader.
@@ -819,13 +828,21 @@ pub fn run(args: ScreenFileArgs) -> Result<ExitCode> {
         let read_result = reader
             .join()
             .map_err(|_| anyhow::anyhow!("the input reader panicked"))?;
-        write_result?;
-        read_result
+        let stopped = write_result?;
+        read_result?;
+        Ok(stopped)
     });
     if let Some(pb) = &pb {
         pb.finish_and_clear();
     }
-    result?;
+    if result? {
+        eprintln!(
+            "stopped after {} rows as asked; continue with --resume ({} kept)",
+            cp.rows + cp.bad,
+            cp_path.display()
+        );
+        return Ok(ExitCode::from(3));
+    }
     cp.out_bytes = out.flush()?;
     drop(out);
     std::fs::remove_file(&cp_path).ok();
