@@ -306,17 +306,27 @@ impl Index {
             .filter(|(_, t, _)| !t.is_empty())
             .collect();
 
-        let mut entity_set: Vec<u32> = self.candidate_entities(&q_names, q, opts.candidates);
+        // Each candidate entity with the names to compare: the names the index retrieved, or
+        // all its names when only an identifier brought it in.
+        let name_ids = self.candidate_names(&q_names, q, opts.candidates);
+        let mut entity_set: Vec<(u32, &[u32])> = Vec::new();
+        for group in name_ids
+            .chunk_by(|a, b| self.names[*a as usize].entity == self.names[*b as usize].entity)
+        {
+            entity_set.push((self.names[group[0] as usize].entity, group));
+        }
         for id in &q.identifiers {
             if let Some(list) = self.identifiers.get(&id.key()) {
-                entity_set.extend(list);
+                for ei in list {
+                    if !entity_set.iter().any(|(e, _)| e == ei) {
+                        entity_set.push((*ei, &[]));
+                    }
+                }
             }
         }
-        entity_set.sort_unstable();
-        entity_set.dedup();
 
         let mut results = Vec::new();
-        for ei in entity_set {
+        for (ei, names) in entity_set {
             let e = &self.entities[ei as usize];
             let mut feats = Vec::new();
             if let Some(f) = features::identifier(q, e) {
@@ -330,7 +340,7 @@ impl Index {
                     continue;
                 }
             }
-            let best = self.best_name(ei, &q_names);
+            let best = self.best_name(ei, names, &q_names);
             if best.is_none() && !id_decided {
                 continue;
             }
@@ -365,38 +375,47 @@ impl Index {
         results
     }
 
+    /// The best (query name, list name) pair of an entity. Alignments are compared by their
+    /// numbers; only the winner is turned into an explanation with texts.
     fn best_name(
         &self,
         ei: u32,
+        name_ids: &[u32],
         q_names: &[(String, Vec<Token>, Vec<f64>)],
     ) -> Option<NameExplanation> {
         let (start, end) = self.entity_names[ei as usize];
         let e = &self.entities[ei as usize];
         let org = e.schema != interdict_model::Schema::Person;
-        let mut best: Option<NameExplanation> = None;
-        for name in &self.names[start as usize..end as usize] {
-            for (qn, qt, qw) in q_names {
-                let c = names::compare(qt, qw, &name.tokens, &name.weights, self.max_weight, org);
-                let better = match &best {
-                    None => true,
-                    Some(b) => c.score > b.comparison.score,
-                };
-                if better {
-                    let n = &e.names[name.name as usize];
-                    best = Some(NameExplanation {
-                        query: qn.clone(),
-                        matched: n.value.clone(),
-                        kind: n.kind,
-                        comparison: c,
-                    });
+        let mut best: Option<(names::Alignment, usize, &IndexedName)> = None;
+        let all: Vec<u32> = (start..end).collect();
+        let ids = if name_ids.is_empty() {
+            &all[..]
+        } else {
+            name_ids
+        };
+        for name in ids.iter().map(|i| &self.names[*i as usize]) {
+            for (qi, (_, qt, qw)) in q_names.iter().enumerate() {
+                let a = names::align(qt, qw, &name.tokens, &name.weights, self.max_weight, org);
+                if best.as_ref().is_none_or(|(b, _, _)| a.score > b.score) {
+                    best = Some((a, qi, name));
                 }
             }
         }
-        best
+        best.map(|(a, qi, name)| {
+            let (qn, qt, _) = &q_names[qi];
+            let n = &e.names[name.name as usize];
+            NameExplanation {
+                query: qn.clone(),
+                matched: n.value.clone(),
+                kind: n.kind,
+                comparison: a.explain(qt, &name.tokens),
+            }
+        })
     }
 
-    /// Looks up the query's keys and returns the entities of the best-ranked candidate names.
-    fn candidate_entities(
+    /// Looks up the query's keys and returns the best-ranked candidate names, in index order
+    /// (so grouped by entity).
+    fn candidate_names(
         &self,
         q_names: &[(String, Vec<Token>, Vec<f64>)],
         q: &Query,
@@ -496,12 +515,9 @@ impl Index {
                 });
                 ranked.truncate(limit);
             }
-            let mut out: Vec<u32> = ranked
-                .iter()
-                .map(|(_, id)| self.names[*id as usize].entity)
-                .collect();
+            // Candidate names grouped by entity (names are stored in entity order).
+            let mut out: Vec<u32> = ranked.iter().map(|(_, id)| *id).collect();
             out.sort_unstable();
-            out.dedup();
             out
         })
     }

@@ -6,6 +6,7 @@
 //! clamped to [0, 1]; an exact strong-identifier match lifts the score to at least
 //! [`features::IDENTIFIER_MATCH_SCORE`] on its own.
 
+pub mod distance;
 pub mod features;
 pub mod names;
 

@@ -12,7 +12,7 @@
 //! - `evidence`: the matched weight in absolute terms — matching only a very common token
 //!   ("Mohammad") is not enough to raise an alert.
 
-use rapidfuzz::distance::osa;
+use super::distance::osa;
 use serde::Serialize;
 
 use crate::text::phonetic::consonants;
@@ -155,8 +155,24 @@ pub fn text_similarity(a: &Spelling<'_>, b: &Spelling<'_>, origin: Origin) -> (f
             (f, How::Fuzzy)
         };
     }
-    let dist = osa::distance(a.text.chars(), b.text.chars());
-    let cons_dist = osa::distance(a.cons.chars(), b.cons.chars()).min(dist);
+    let skel_equal = a.skel.len() >= 2 && a.skel == b.skel;
+    // The largest distance that can still produce a pair (see the formulas below); beyond it
+    // the pair is rejected from letter counts alone.
+    let useful = if skel_equal {
+        max_len * 45 / 100
+    } else {
+        max_len * 22 / 100
+    }
+    .max(3);
+    if super::distance::lower_bound(a.text.as_bytes(), b.text.as_bytes()) > useful {
+        return (0.0, How::Fuzzy);
+    }
+    let dist = osa(a.text.as_bytes(), b.text.as_bytes());
+    let cons_dist = if dist == 0 {
+        0
+    } else {
+        osa(a.cons.as_bytes(), b.cons.as_bytes()).min(dist)
+    };
     let vowel_dist = dist - cons_dist;
     // Edits allowed grow with length: none for 1–3 letters, one up to 7, two beyond; vowel
     // differences get one more.
@@ -166,7 +182,6 @@ pub fn text_similarity(a: &Spelling<'_>, b: &Spelling<'_>, origin: Origin) -> (f
         _ => 2,
     } + usize::from(cons_dist == 0);
     let edit_sim = 1.0 - dist as f64 / max_len as f64;
-    let skel_equal = a.skel.len() >= 2 && a.skel == b.skel;
     let consonant_cost = if max_len <= 6 { 0.75 } else { 0.5 };
     let within = dist <= allowed && (origin != Origin::Syllabic || cons_dist == 0 || skel_equal);
     let fuzzy = if within {
@@ -200,7 +215,7 @@ fn abjad_similarity(a: &Spelling<'_>, b: &Spelling<'_>) -> f64 {
             _ => 0.92,
         };
     }
-    if clen >= 3 && osa::distance(a.cons.chars(), b.cons.chars()) == 1 {
+    if clen >= 3 && osa(a.cons.as_bytes(), b.cons.as_bytes()) == 1 {
         return 0.84;
     }
     // Compare outlines with a mark for an initial vowel (Ali → AL, Omar → AMR), which
@@ -216,7 +231,7 @@ fn abjad_similarity(a: &Spelling<'_>, b: &Spelling<'_>) -> f64 {
         } else {
             0.82
         }
-    } else if vlen >= 3 && osa::distance(va.chars(), vb.chars()) == 1 {
+    } else if vlen >= 3 && osa(va.as_bytes(), vb.as_bytes()) == 1 {
         0.72
     } else {
         0.0
@@ -254,13 +269,80 @@ pub struct NameComparison {
     pub unmatched_list: Vec<String>,
 }
 
+/// One or two token positions (two: tokens written together).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Positions(usize, Option<usize>);
+
+impl Positions {
+    fn iter(self) -> impl Iterator<Item = usize> {
+        std::iter::once(self.0).chain(self.1)
+    }
+    fn len(self) -> usize {
+        1 + usize::from(self.1.is_some())
+    }
+}
+
+#[derive(Clone, Debug)]
 struct Candidate {
     sim: f64,
     how: How,
-    /// Query token positions (one, or two written together).
-    q: Vec<usize>,
-    /// List token positions.
-    n: Vec<usize>,
+    q: Positions,
+    n: Positions,
+}
+
+/// The numbers of a comparison and the chosen pairs, without any text: cheap to compute for
+/// every candidate name. [`Alignment::explain`] turns the best one into a [`NameComparison`].
+#[derive(Clone, Debug)]
+pub struct Alignment {
+    pub score: f64,
+    pub query_coverage: f64,
+    pub list_coverage: f64,
+    pub evidence: f64,
+    chosen: Vec<(Candidate, f64)>,
+}
+
+impl Alignment {
+    /// The comparison with token texts, for an explanation.
+    pub fn explain(&self, q: &[Token], n: &[Token]) -> NameComparison {
+        let text = |toks: &[Token], p: Positions| {
+            p.iter()
+                .map(|i| toks[i].text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mut q_used = vec![false; q.len()];
+        let mut n_used = vec![false; n.len()];
+        let pairs = self
+            .chosen
+            .iter()
+            .map(|(c, weight)| {
+                c.q.iter().for_each(|i| q_used[i] = true);
+                c.n.iter().for_each(|j| n_used[j] = true);
+                TokenPair {
+                    query: text(q, c.q),
+                    list: text(n, c.n),
+                    how: c.how,
+                    similarity: round3(c.sim),
+                    weight: round3(*weight),
+                }
+            })
+            .collect();
+        NameComparison {
+            score: self.score,
+            query_coverage: self.query_coverage,
+            list_coverage: self.list_coverage,
+            evidence: self.evidence,
+            pairs,
+            unmatched_query: (0..q.len())
+                .filter(|i| !q_used[*i])
+                .map(|i| q[i].text.clone())
+                .collect(),
+            unmatched_list: (0..n.len())
+                .filter(|j| !n_used[*j])
+                .map(|j| n[j].text.clone())
+                .collect(),
+        }
+    }
 }
 
 /// Two tokens written together, in the given order: (text, skeleton, consonants).
@@ -295,7 +377,7 @@ fn join_pairs(len: usize) -> Vec<(usize, usize)> {
 }
 
 /// Compares a query name with a list name. `qw`/`nw` are the tokens' rarity weights.
-/// `org` enables organisation-only rules (abbreviations).
+/// Compares a query name with a list name and explains the result (see [`align`]).
 pub fn compare(
     q: &[Token],
     qw: &[f64],
@@ -304,6 +386,20 @@ pub fn compare(
     max_weight: f64,
     org: bool,
 ) -> NameComparison {
+    align(q, qw, n, nw, max_weight, org).explain(q, n)
+}
+
+/// Aligns a query name with a list name. `qw`/`nw` are the tokens' rarity weights,
+/// `max_weight` the weight of a token that occurs once in the index; `org` enables
+/// organisation-only rules (abbreviations, stricter list coverage).
+pub fn align(
+    q: &[Token],
+    qw: &[f64],
+    n: &[Token],
+    nw: &[f64],
+    max_weight: f64,
+    org: bool,
+) -> Alignment {
     let mut cands: Vec<Candidate> = Vec::with_capacity(q.len() * n.len() + 4);
     for (i, qt) in q.iter().enumerate() {
         for (j, nt) in n.iter().enumerate() {
@@ -312,8 +408,8 @@ pub fn compare(
                 cands.push(Candidate {
                     sim,
                     how,
-                    q: vec![i],
-                    n: vec![j],
+                    q: Positions(i, None),
+                    n: Positions(j, None),
                 });
             }
         }
@@ -323,7 +419,7 @@ pub fn compare(
         .map(|i| {
             cands
                 .iter()
-                .filter(|c| c.q[0] == i)
+                .filter(|c| c.q.0 == i)
                 .map(|c| c.sim)
                 .fold(0.0, f64::max)
         })
@@ -332,7 +428,7 @@ pub fn compare(
         .map(|j| {
             cands
                 .iter()
-                .filter(|c| c.n[0] == j)
+                .filter(|c| c.n.0 == j)
                 .map(|c| c.sim)
                 .fold(0.0, f64::max)
         })
@@ -357,8 +453,8 @@ pub fn compare(
                 cands.push(Candidate {
                     sim: sim * 0.97,
                     how: How::Joined,
-                    q: vec![i],
-                    n: vec![a, b],
+                    q: Positions(i, None),
+                    n: Positions(a, Some(b)),
                 });
             }
         }
@@ -385,8 +481,8 @@ pub fn compare(
                 cands.push(Candidate {
                     sim: sim * 0.97,
                     how: How::Joined,
-                    q: vec![a, b],
-                    n: vec![j],
+                    q: Positions(a, Some(b)),
+                    n: Positions(j, None),
                 });
             }
         }
@@ -396,8 +492,8 @@ pub fn compare(
             .partial_cmp(&a.sim)
             .unwrap_or(std::cmp::Ordering::Equal)
             .then_with(|| {
-                nw[b.n[0]]
-                    .partial_cmp(&nw[a.n[0]])
+                nw[b.n.0]
+                    .partial_cmp(&nw[a.n.0])
                     .unwrap_or(std::cmp::Ordering::Equal)
             })
     });
@@ -407,41 +503,25 @@ pub fn compare(
     let mut q_sim = vec![0.0; q.len()];
     let mut q_weight: Vec<f64> = qw.to_vec();
     let mut n_sim = vec![0.0; n.len()];
-    let mut pairs = Vec::new();
+    let mut chosen = Vec::new();
     for c in cands {
-        if c.q.iter().any(|i| q_used[*i]) || c.n.iter().any(|j| n_used[*j]) {
+        if c.q.iter().any(|i| q_used[i]) || c.n.iter().any(|j| n_used[j]) {
             continue;
         }
-        let list_weight: f64 = c.n.iter().map(|j| nw[*j]).sum();
+        let list_weight: f64 = c.n.iter().map(|j| nw[j]).sum();
         let q_len = c.q.len() as f64;
-        for &i in &c.q {
+        for i in c.q.iter() {
             q_used[i] = true;
             q_sim[i] = c.sim;
             // A matched query token weighs what its list partner weighs: the list knows how
             // common the name part is, a typo'd query token does not.
             q_weight[i] = list_weight / q_len;
         }
-        for &j in &c.n {
+        for j in c.n.iter() {
             n_used[j] = true;
             n_sim[j] = c.sim;
         }
-        pairs.push(TokenPair {
-            query: c
-                .q
-                .iter()
-                .map(|i| q[*i].text.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-            list: c
-                .n
-                .iter()
-                .map(|j| n[*j].text.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-            how: c.how,
-            similarity: round3(c.sim),
-            weight: round3(list_weight),
-        });
+        chosen.push((c, list_weight));
     }
     let q_total: f64 = q_weight.iter().sum();
     let n_total: f64 = nw.iter().sum();
@@ -472,20 +552,12 @@ pub fn compare(
         * single
         * (1.0 - list_weight * (1.0 - list_coverage))
         * (0.55 + 0.45 * confidence);
-    NameComparison {
+    Alignment {
         score: round3(score.clamp(0.0, 1.0)),
         query_coverage: round3(query_coverage),
         list_coverage: round3(list_coverage),
         evidence: round3(n_matched),
-        pairs,
-        unmatched_query: (0..q.len())
-            .filter(|i| !q_used[*i])
-            .map(|i| q[i].text.clone())
-            .collect(),
-        unmatched_list: (0..n.len())
-            .filter(|j| !n_used[*j])
-            .map(|j| n[j].text.clone())
-            .collect(),
+        chosen,
     }
 }
 
