@@ -251,7 +251,7 @@ pub async fn screen(
 }
 
 /// One listed entity by id.
-#[utoipa::path(get, path = "/v1/entities/{id}", tag = "native",
+#[utoipa::path(get, path = "/v1/entities/{id}", tag = "native", operation_id = "native_entity",
     params(("id" = String, Path, description = "entity id, e.g. ofac-47814")),
     responses((status = 200, body = NativeEntity), (status = 404, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 503, body = ErrorBody)),

@@ -474,7 +474,7 @@ pub async fn search(
 }
 
 /// One entity by id (yente `/entities/{id}`).
-#[utoipa::path(get, path = "/entities/{id}", tag = "yente",
+#[utoipa::path(get, path = "/entities/{id}", tag = "yente", operation_id = "fetch_entity",
     params(("id" = String, Path)),
     responses((status = 200, body = FtmEntity), (status = 404, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 503, body = ErrorBody)),
