@@ -385,8 +385,8 @@ fn read_csv(
 }
 
 /// The JSON-lines key for a field (mapped, else the first default key present).
-fn json_field<'a>(
-    obj: &'a serde_json::Map<String, serde_json::Value>,
+fn json_field(
+    obj: &serde_json::Map<String, serde_json::Value>,
     map: &BTreeMap<Field, String>,
     f: Field,
 ) -> std::result::Result<Option<String>, String> {
@@ -555,7 +555,7 @@ fn save_checkpoint(path: &Path, cp: &Checkpoint) -> Result<()> {
 }
 
 enum Out {
-    Csv(csv::Writer<File>),
+    Csv(Box<csv::Writer<File>>),
     Jsonl(BufWriter<File>),
 }
 
@@ -596,7 +596,7 @@ impl Out {
             if truncate_to.is_none() {
                 w.write_record(CSV_HEADER)?;
             }
-            Ok(Out::Csv(w))
+            Ok(Out::Csv(Box::new(w)))
         }
     }
 
