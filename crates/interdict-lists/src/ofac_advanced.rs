@@ -862,7 +862,7 @@ impl Parser {
             }
         }
         if let [Some(y), m, d] = entry.date {
-            let date = PartialDate::new(y, m.map(|v| v as u8), d.map(|v| v as u8));
+            let date = date(y, m, d);
             if let Some(date) = date {
                 if e.listed_on.is_none_or(|old| date < old) {
                     e.listed_on = Some(date);
@@ -901,9 +901,7 @@ impl Parser {
             DATASET_SDN
         };
         let issued = match self.issued {
-            [Some(y), m, d] => {
-                PartialDate::new(y, m.map(|v| v as u8), d.map(|v| v as u8)).map(|d| d.to_iso())
-            }
+            [Some(y), m, d] => date(y, m, d).map(|d| d.to_iso()),
             _ => None,
         };
         let mut info = ListInfo {
@@ -951,6 +949,13 @@ fn last_first(parts: &[NamePart], groups: &HashMap<u32, u32>, refs: &Refs) -> Op
     (!rest.is_empty()).then(|| format!("{}, {}", last.value, rest.join(" ")))
 }
 
+/// A calendar date from the file's numbers; `None` when they are no date.
+fn date(year: u16, month: Option<u16>, day: Option<u16>) -> Option<PartialDate> {
+    let month = month.map(u8::try_from).transpose().ok()?;
+    let day = day.map(u8::try_from).transpose().ok()?;
+    PartialDate::new(year, month, day)
+}
+
 /// The dates a period stands for: one date at day, month or year precision when the period
 /// is one day, month or year; each year of a range of years (at most 15); nothing otherwise.
 fn period_dates(p: &Period) -> Vec<PartialDate> {
@@ -967,20 +972,14 @@ fn period_dates(p: &Period) -> Vec<PartialDate> {
     let (m2, d2) = (last[1].unwrap_or(12), last[2].unwrap_or(31));
     let whole_years = m1 == 1 && d1 == 1 && m2 == 12 && d2 == 31;
     let out: Vec<PartialDate> = if (y1, m1, d1) == (y2, m2, d2) {
-        PartialDate::new(y1, Some(m1 as u8), Some(d1 as u8))
-            .into_iter()
-            .collect()
+        date(y1, Some(m1), Some(d1)).into_iter().collect()
     } else if whole_years && y1 <= y2 && y2 - y1 <= 15 {
         (y1..=y2).map(PartialDate::year).collect()
     } else if y1 == y2 && m1 == m2 && d1 == 1 {
-        PartialDate::new(y1, Some(m1 as u8), None)
-            .into_iter()
-            .collect()
+        date(y1, Some(m1), None).into_iter().collect()
     } else {
         // An unusual span: keep its start.
-        PartialDate::new(y1, Some(m1 as u8), Some(d1 as u8))
-            .into_iter()
-            .collect()
+        date(y1, Some(m1), Some(d1)).into_iter().collect()
     };
     out.into_iter()
         .map(|d| d.with_circa(p.approximate))
