@@ -345,7 +345,7 @@ const SOURCES: &[Source] = &[
 
 #[derive(Args)]
 pub struct UpdateArgs {
-    /// Where the lists are kept [default: $INTERDICT_DATA_DIR, else ~/.local/share/interdict/lists].
+    /// Where the lists are kept [default: $INTERDICT_DATA_DIR/lists, else ~/.local/share/interdict/lists].
     #[arg(long, value_name = "DIR")]
     dir: Option<PathBuf>,
     /// Update only this source (repeatable). Sources: us_ofac_sdn_advanced, us_ofac_sdn,
@@ -387,8 +387,9 @@ struct Job {
 }
 
 fn default_dir() -> Result<PathBuf> {
+    // The data directory is shared with the store (interdict.db); lists live below it.
     if let Some(d) = std::env::var_os("INTERDICT_DATA_DIR").filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(d));
+        return Ok(PathBuf::from(d).join("lists"));
     }
     let data = dirs::data_dir()
         .context("no home directory to keep lists in: pass --dir or set INTERDICT_DATA_DIR")?;

@@ -24,7 +24,7 @@ const MONTHS: [&str; 12] = [
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         2 => 28,
         _ => 31,
     }
@@ -125,7 +125,7 @@ impl PartialDate {
             return Some(d);
         }
         let parts: Vec<&str> = t
-            .split(|c: char| c == ' ' || c == '.' || c == '/' || c == ',' || c == '-')
+            .split([' ', '.', '/', ',', '-'])
             .filter(|p| !p.is_empty())
             .collect();
         let month_of = |p: &str| -> Option<u8> {
