@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Identifier, Name, NameKind, PartialDate, Schema};
+use crate::{IdKind, Identifier, Name, NameKind, PartialDate, Schema};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -168,11 +168,17 @@ impl Entity {
             return;
         }
         let key = id.key();
-        if let Some(existing) = self
-            .identifiers
-            .iter_mut()
-            .find(|e| e.kind == id.kind && e.key() == key)
-        {
+        // OFAC lists one address under several assets (an Ethereum-style address as ETH, USDT,
+        // USDC …): for crypto addresses the currency is part of the identity.
+        let same = |e: &Identifier| {
+            e.kind == id.kind
+                && e.key() == key
+                && (id.kind != IdKind::Crypto
+                    || e.currency.is_none()
+                    || id.currency.is_none()
+                    || e.currency == id.currency)
+        };
+        if let Some(existing) = self.identifiers.iter_mut().find(|e| same(e)) {
             existing.country = existing.country.take().or(id.country);
             existing.currency = existing.currency.take().or(id.currency);
             existing.label = existing.label.take().or(id.label);
@@ -218,6 +224,20 @@ mod tests {
         assert_eq!(e.names.len(), 1);
         assert_eq!(e.names[0].kind, NameKind::Primary);
         assert_eq!(e.caption(), "ZHAO, Guangzong");
+    }
+
+    #[test]
+    fn crypto_address_per_currency() {
+        let mut e = Entity::new("x-1", Schema::Organization, "x", "1");
+        for cur in ["ETH", "USDT", "ETH"] {
+            let mut id = Identifier::new(IdKind::Crypto, "0xabc123");
+            id.currency = Some(cur.into());
+            e.add_identifier(id);
+        }
+        assert_eq!(e.identifiers.len(), 2);
+        e.add_identifier(Identifier::new(IdKind::Passport, "AB 123"));
+        e.add_identifier(Identifier::new(IdKind::Passport, "ab123"));
+        assert_eq!(e.identifiers.len(), 3);
     }
 
     #[test]
