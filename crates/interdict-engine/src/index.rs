@@ -21,7 +21,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 
 use interdict_model::{Entity, Identifier};
 use rustc_hash::{FxHashMap, FxHasher};
@@ -81,23 +81,27 @@ enum KeyKind {
 }
 
 fn key(kind: KeyKind, s: &str) -> u64 {
+    key_bytes(kind, s.as_bytes())
+}
+
+fn key_bytes(kind: KeyKind, s: &[u8]) -> u64 {
     let mut h = FxHasher::default();
-    (kind as u8).hash(&mut h);
-    s.hash(&mut h);
+    h.write_u8(kind as u8);
+    h.write(s);
+    h.write_u8(0xff);
     h.finish()
 }
 
-/// Single-character deletions of an ASCII word (SymSpell with distance 1).
-fn deletions(word: &str, out: &mut Vec<String>) {
-    let b = word.as_bytes();
-    for i in 0..b.len() {
-        if i > 0 && b[i] == b[i - 1] {
+/// Keys of the single-character deletions of a word, without allocating a string for each.
+fn deletion_keys(word: &[u8], buf: &mut Vec<u8>, out: &mut Vec<u64>) {
+    for i in 0..word.len() {
+        if i > 0 && word[i] == word[i - 1] {
             continue; // same variant as deleting the previous letter
         }
-        let mut s = String::with_capacity(b.len() - 1);
-        s.push_str(&word[..i]);
-        s.push_str(&word[i + 1..]);
-        out.push(s);
+        buf.clear();
+        buf.extend_from_slice(&word[..i]);
+        buf.extend_from_slice(&word[i + 1..]);
+        out.push(key_bytes(KeyKind::Deletion, buf));
     }
 }
 
@@ -195,7 +199,7 @@ impl Index {
         let max_weight = (n_names + 1.0).ln() + 1.0;
         let mut postings: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
         let mut keys = Vec::new();
-        let mut dels = Vec::new();
+        let mut buf = Vec::new();
         for (id, name) in names.iter_mut().enumerate() {
             name.weights = name
                 .tokens
@@ -216,9 +220,7 @@ impl Index {
                 }
                 if t.text.len() >= 4 {
                     keys.push(key(KeyKind::Deletion, &t.text));
-                    dels.clear();
-                    deletions(&t.text, &mut dels);
-                    keys.extend(dels.iter().map(|d| key(KeyKind::Deletion, d)));
+                    deletion_keys(t.text.as_bytes(), &mut buf, &mut keys);
                 }
             }
             // Two tokens written together: every ordered pair in short names, adjacent pairs
@@ -413,6 +415,33 @@ impl Index {
         })
     }
 
+    /// Adds `weight` to every name filed under any of `keys`, once per name.
+    fn probe(&self, s: &mut Scratch, keys: &[u64], weight: f64) {
+        s.generation = s.generation.wrapping_add(1);
+        if s.generation == 0 {
+            s.stamp.iter_mut().for_each(|x| *x = 0);
+            s.generation = 1;
+        }
+        let g = s.generation;
+        for (strength, k) in keys.iter().enumerate() {
+            let factor = if strength == 0 { 1.0 } else { 0.8 };
+            let Some(list) = self.postings.get(k) else {
+                continue;
+            };
+            for &name_id in list {
+                let idx = name_id as usize;
+                if s.stamp[idx] == g {
+                    continue;
+                }
+                s.stamp[idx] = g;
+                if s.acc[idx] == 0.0 {
+                    s.touched.push(name_id);
+                }
+                s.acc[idx] += (weight * factor) as f32;
+            }
+        }
+    }
+
     /// Looks up the query's keys and returns the best-ranked candidate names, in index order
     /// (so grouped by entity).
     fn candidate_names(
@@ -430,66 +459,41 @@ impl Index {
                 s.generation = 0;
             }
             s.touched.clear();
-            let mut dels = Vec::new();
+            let mut keys: Vec<u64> = Vec::with_capacity(32);
+            let mut buf: Vec<u8> = Vec::with_capacity(64);
             for (_, tokens, weights) in q_names {
                 // Each query token (and each adjacent pair) is one "probe"; a name gains at most
-                // the probe's weight once, from its strongest key.
-                let mut probes: Vec<(Vec<(KeyKind, String)>, f64)> = Vec::new();
+                // the probe's weight once, from its strongest key (the first one listed).
                 for (i, t) in tokens.iter().enumerate() {
                     if !searchable(t) {
                         continue;
                     }
-                    let mut keys = vec![(KeyKind::Text, t.text.clone())];
+                    keys.clear();
+                    keys.push(key(KeyKind::Text, &t.text));
                     if t.from_abjad() && t.cons.len() >= 2 {
-                        keys.push((KeyKind::Consonants, t.cons.clone()));
+                        keys.push(key(KeyKind::Consonants, &t.cons));
                     }
                     if t.text.len() >= 6 {
-                        keys.push((KeyKind::Joined, t.text.clone()));
+                        keys.push(key(KeyKind::Joined, &t.text));
                     }
                     if t.text.len() >= 4 {
-                        keys.push((KeyKind::Deletion, t.text.clone()));
-                        dels.clear();
-                        deletions(&t.text, &mut dels);
-                        keys.extend(dels.drain(..).map(|d| (KeyKind::Deletion, d)));
+                        keys.push(key(KeyKind::Deletion, &t.text));
+                        deletion_keys(t.text.as_bytes(), &mut buf, &mut keys);
                     }
                     if t.skel.len() >= 2 {
-                        keys.push((KeyKind::Skeleton, t.skel.clone()));
+                        keys.push(key(KeyKind::Skeleton, &t.skel));
                     }
-                    probes.push((keys, weights[i]));
+                    self.probe(&mut s, &keys, weights[i]);
                     if let Some(next) = tokens.get(i + 1).filter(|n| searchable(n)) {
                         let joined = format!("{}{}", t.text, next.text);
                         let skel = crate::text::phonetic::skeleton(&joined);
-                        let mut keys =
-                            vec![(KeyKind::Text, joined.clone()), (KeyKind::Deletion, joined)];
+                        keys.clear();
+                        keys.push(key(KeyKind::Text, &joined));
+                        keys.push(key(KeyKind::Deletion, &joined));
                         if skel.len() >= 3 {
-                            keys.push((KeyKind::Skeleton, skel));
+                            keys.push(key(KeyKind::Skeleton, &skel));
                         }
-                        probes.push((keys, (weights[i] + weights[i + 1]) * 0.5));
-                    }
-                }
-                for (keys, weight) in probes {
-                    s.generation = s.generation.wrapping_add(1);
-                    if s.generation == 0 {
-                        s.stamp.iter_mut().for_each(|x| *x = 0);
-                        s.generation = 1;
-                    }
-                    let g = s.generation;
-                    for (strength, (kind, text)) in keys.iter().enumerate() {
-                        let factor = if strength == 0 { 1.0 } else { 0.8 };
-                        let Some(list) = self.postings.get(&key(*kind, text)) else {
-                            continue;
-                        };
-                        for &name_id in list {
-                            let idx = name_id as usize;
-                            if s.stamp[idx] == g {
-                                continue;
-                            }
-                            s.stamp[idx] = g;
-                            if s.acc[idx] == 0.0 {
-                                s.touched.push(name_id);
-                            }
-                            s.acc[idx] += (weight * factor) as f32;
-                        }
+                        self.probe(&mut s, &keys, (weights[i] + weights[i + 1]) * 0.5);
                     }
                 }
             }

@@ -18,6 +18,8 @@ use serde::Serialize;
 use crate::text::phonetic::consonants;
 use crate::text::{Token, TokenKind};
 
+/// Tokens of a name that are compared; later ones are ignored (no real name comes close).
+pub const MAX_TOKENS: usize = 32;
 /// Pairs below this similarity are not made.
 const MIN_PAIR_SIM: f64 = 0.62;
 /// Cost of unmatched list tokens, relative (see module docs).
@@ -364,16 +366,10 @@ fn joinable(whole: &str, a: &str, b: &str) -> bool {
 /// Ordered pairs of distinct positions, for matching one token against two written
 /// together: adjacent pairs in both orders, and any pair in names of up to five tokens
 /// ("Song CholCHOE" ↔ "CHOE Song-Chol").
-fn join_pairs(len: usize) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    for a in 0..len {
-        for b in 0..len {
-            if a != b && (len <= 5 || a.abs_diff(b) == 1) {
-                out.push((a, b));
-            }
-        }
-    }
-    out
+fn join_pairs(len: usize) -> impl Iterator<Item = (usize, usize)> {
+    (0..len)
+        .flat_map(move |a| (0..len).map(move |b| (a, b)))
+        .filter(move |(a, b)| a != b && (len <= 5 || a.abs_diff(*b) == 1))
 }
 
 /// Compares a query name with a list name. `qw`/`nw` are the tokens' rarity weights.
@@ -400,6 +396,15 @@ pub fn align(
     max_weight: f64,
     org: bool,
 ) -> Alignment {
+    // Only the first MAX_TOKENS tokens of a name take part (no real name comes close).
+    let (q, qw) = (
+        &q[..q.len().min(MAX_TOKENS)],
+        &qw[..qw.len().min(MAX_TOKENS)],
+    );
+    let (n, nw) = (
+        &n[..n.len().min(MAX_TOKENS)],
+        &nw[..nw.len().min(MAX_TOKENS)],
+    );
     let mut cands: Vec<Candidate> = Vec::with_capacity(q.len() * n.len() + 4);
     for (i, qt) in q.iter().enumerate() {
         for (j, nt) in n.iter().enumerate() {
@@ -415,30 +420,17 @@ pub fn align(
         }
     }
     // Joined tokens, both directions, for words of 5+ letters not already matched well.
-    let best_q: Vec<f64> = (0..q.len())
-        .map(|i| {
-            cands
-                .iter()
-                .filter(|c| c.q.0 == i)
-                .map(|c| c.sim)
-                .fold(0.0, f64::max)
-        })
-        .collect();
-    let best_n: Vec<f64> = (0..n.len())
-        .map(|j| {
-            cands
-                .iter()
-                .filter(|c| c.n.0 == j)
-                .map(|c| c.sim)
-                .fold(0.0, f64::max)
-        })
-        .collect();
-    let n_pairs = join_pairs(n.len());
+    let mut best_q = [0.0f64; MAX_TOKENS];
+    let mut best_n = [0.0f64; MAX_TOKENS];
+    for c in &cands {
+        best_q[c.q.0] = best_q[c.q.0].max(c.sim);
+        best_n[c.n.0] = best_n[c.n.0].max(c.sim);
+    }
     for (i, qt) in q.iter().enumerate() {
         if qt.text.len() < 5 || best_q[i] >= 0.9 || qt.kind == TokenKind::LegalForm {
             continue;
         }
-        for &(a, b) in &n_pairs {
+        for (a, b) in join_pairs(n.len()) {
             if !joinable(&qt.text, &n[a].text, &n[b].text) {
                 continue;
             }
@@ -459,12 +451,11 @@ pub fn align(
             }
         }
     }
-    let q_pairs = join_pairs(q.len());
     for (j, nt) in n.iter().enumerate() {
         if nt.text.len() < 5 || best_n[j] >= 0.9 || nt.kind == TokenKind::LegalForm {
             continue;
         }
-        for &(a, b) in &q_pairs {
+        for (a, b) in join_pairs(q.len()) {
             // A Chinese or Korean name is already romanised as family + given name; its
             // family name is never half of another word.
             if q[a].syllabic() || q[b].syllabic() || !joinable(&nt.text, &q[a].text, &q[b].text) {
@@ -498,11 +489,12 @@ pub fn align(
             })
     });
 
-    let mut q_used = vec![false; q.len()];
-    let mut n_used = vec![false; n.len()];
-    let mut q_sim = vec![0.0; q.len()];
-    let mut q_weight: Vec<f64> = qw.to_vec();
-    let mut n_sim = vec![0.0; n.len()];
+    let mut q_used = [false; MAX_TOKENS];
+    let mut n_used = [false; MAX_TOKENS];
+    let mut q_sim = [0.0f64; MAX_TOKENS];
+    let mut q_weight = [0.0f64; MAX_TOKENS];
+    q_weight[..q.len()].copy_from_slice(qw);
+    let mut n_sim = [0.0f64; MAX_TOKENS];
     let mut chosen = Vec::new();
     for c in cands {
         if c.q.iter().any(|i| q_used[i]) || c.n.iter().any(|j| n_used[j]) {
@@ -540,11 +532,11 @@ pub fn align(
     let confidence = (n_matched / (EVIDENCE_REQUIRED * max_weight)).min(1.0);
     // A one-word query has no other words to corroborate it: the list name must be mostly
     // that word, and a misspelling of it counts twice.
-    let words: Vec<usize> = (0..q.len())
-        .filter(|i| matches!(q[*i].kind, TokenKind::Word | TokenKind::Number))
-        .collect();
-    let (list_weight, single) = match words.as_slice() {
-        [i] => (SINGLE_WORD_LIST_COVERAGE_WEIGHT, q_sim[*i]),
+    let mut words =
+        (0..q.len()).filter(|i| matches!(q[*i].kind, TokenKind::Word | TokenKind::Number));
+    let (first, second) = (words.next(), words.next());
+    let (list_weight, single) = match (first, second) {
+        (Some(i), None) => (SINGLE_WORD_LIST_COVERAGE_WEIGHT, q_sim[i]),
         _ if org => (ORG_LIST_COVERAGE_WEIGHT, 1.0),
         _ => (LIST_COVERAGE_WEIGHT, 1.0),
     };
@@ -617,5 +609,21 @@ mod tests {
     fn dropped_middle_name_costs_little() {
         let s = cmp("Joel BENITES", "Joel Alberto BENITES").score;
         assert!(s > 0.85, "{s}");
+    }
+}
+
+#[cfg(test)]
+mod long_names {
+    use super::*;
+    use crate::text::analyze;
+
+    #[test]
+    fn names_longer_than_the_cap_do_not_panic() {
+        let long: String = (0..50).map(|i| format!("word{i} ")).collect();
+        let t = analyze(&long, true);
+        assert!(t.len() > MAX_TOKENS);
+        let w = vec![1.0; t.len()];
+        let c = compare(&t, &w, &t, &w, 10.0, true);
+        assert!(c.score > 0.9, "{c:?}");
     }
 }
