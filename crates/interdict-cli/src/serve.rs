@@ -46,12 +46,18 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         println!("{}", interdict_server::openapi_json());
         return Ok(ExitCode::SUCCESS);
     }
+    // Logs go to stderr; RUST_LOG filters (default info), INTERDICT_LOG_FORMAT=json gives one
+    // JSON object per line. At info level they carry counts, ids, routes and latencies only.
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    if std::env::var("INTERDICT_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
 
     let mut config = match &args.config {
         Some(p) => ServerConfig::from_file(p)?,
