@@ -534,11 +534,17 @@ fn has_legal_form(name: &str) -> bool {
 }
 
 /// Rarity weight of a token: `ln((N+1)/(df+1)) + 1` over the N indexed names, reduced for
-/// particles, legal forms and initials, which say little about identity.
+/// particles, legal forms and initials, which say little about identity, and capped for
+/// words of two or three letters, which carry little information however rare (a misspelt
+/// "al" must not weigh like a unique surname).
 fn token_weight(t: &Token, df: u32, n_names: f64) -> f64 {
     let idf = ((n_names + 1.0) / (df as f64 + 1.0)).ln() + 1.0;
     match t.kind {
-        TokenKind::Word | TokenKind::Number => idf,
+        TokenKind::Word | TokenKind::Number => match t.text.len() {
+            0..=2 => idf.min(2.5),
+            3 => idf.min(4.5),
+            _ => idf,
+        },
         TokenKind::Particle => 0.3,
         TokenKind::LegalForm => 0.4,
         TokenKind::Initial => idf.min(3.0) * 0.5,

@@ -78,8 +78,19 @@ fn is_cyrillic_or_greek(c: char) -> bool {
     ('\u{0370}'..='\u{052F}').contains(&c)
 }
 
-/// Leetspeak characters and the letters they stand for.
-fn leet(c: char) -> Option<char> {
+/// Symbols used as letters, and the letters they stand for.
+fn leet_symbol(c: char) -> Option<char> {
+    Some(match c {
+        '@' => 'a',
+        '$' => 's',
+        '!' => 'i',
+        '|' => 'l',
+        _ => return None,
+    })
+}
+
+/// Digits used as letters, and the letters they stand for.
+fn leet_digit(c: char) -> Option<char> {
     Some(match c {
         '0' => 'o',
         '1' => 'i',
@@ -88,12 +99,48 @@ fn leet(c: char) -> Option<char> {
         '5' => 's',
         '7' => 't',
         '8' => 'b',
-        '@' => 'a',
-        '$' => 's',
-        '!' => 'i',
-        '|' => 'l',
         _ => return None,
     })
+}
+
+/// Reads leetspeak in one word: letter-like symbols (@ $ ! |) in a word of two or more
+/// letters, and runs of digits with a letter on both sides (D3nis, Gh30rghe, $0ciedade).
+/// Digits at the start or end of a word are numbers (7Karnes, 383Sal, A1).
+pub fn read_leet(word: &str) -> String {
+    let mut chars: Vec<char> = word.chars().collect();
+    let letters = chars
+        .iter()
+        .filter(|c| c.is_alphabetic() || leet_symbol(**c).is_some())
+        .count();
+    if letters < 2 {
+        return word.to_string();
+    }
+    for c in chars.iter_mut() {
+        if let Some(l) = leet_symbol(*c) {
+            *c = l;
+        }
+    }
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        let inside = start > 0
+            && chars[start - 1].is_alphabetic()
+            && i < chars.len()
+            && chars[i].is_alphabetic();
+        if inside && chars[start..i].iter().all(|c| leet_digit(*c).is_some()) {
+            for c in &mut chars[start..i] {
+                *c = leet_digit(*c).unwrap_or(*c);
+            }
+        }
+    }
+    chars.into_iter().collect()
 }
 
 /// Runs the first stage on a raw name. The output is still in its original script(s).
@@ -113,11 +160,7 @@ pub fn clean(raw: &str) -> String {
     let mut out = String::with_capacity(nfkc.len());
     for word in nfkc.split_inclusive(char::is_whitespace) {
         let (mut w_latin, mut w_other, mut w_all_confusable) = (0usize, 0usize, true);
-        let mut letters = 0usize;
         for c in word.chars() {
-            if c.is_alphabetic() {
-                letters += 1;
-            }
             if is_latin_letter(c) {
                 w_latin += 1;
             } else if is_cyrillic_or_greek(c) {
@@ -128,12 +171,11 @@ pub fn clean(raw: &str) -> String {
         // Look-alikes: a word mixing scripts, or a word made only of look-alike letters in a
         // name that is mostly Latin.
         let fold = w_other > 0 && (w_latin > 0 || (w_all_confusable && latin > other));
-        let leet_word = letters >= 2 && word.chars().any(|c| leet(c).is_some());
-        for c in word.chars() {
-            let c = if fold { confusable(c).unwrap_or(c) } else { c };
-            let c = if leet_word { leet(c).unwrap_or(c) } else { c };
-            out.push(c);
-        }
+        let folded: String = word
+            .chars()
+            .map(|c| if fold { confusable(c).unwrap_or(c) } else { c })
+            .collect();
+        out.push_str(&read_leet(&folded));
     }
     out
 }
@@ -173,8 +215,11 @@ mod tests {
     fn leetspeak_inside_words() {
         assert_eq!(clean("D3nis Vl@dimirovich"), "Denis Vladimirovich");
         assert_eq!(clean("$0ciedade"), "sociedade");
+        assert_eq!(clean("R@-82012"), "Ra-82012");
         // Numbers that are numbers stay.
         assert_eq!(clean("Unit 8200"), "Unit 8200");
         assert_eq!(clean("A1 Group"), "A1 Group");
+        assert_eq!(clean("7KARNES"), "7KARNES");
+        assert_eq!(clean("DEBBIYE 383SAL"), "DEBBIYE 383SAL");
     }
 }

@@ -65,34 +65,36 @@ impl Token {
 /// name "Sa" or "Ao" is not a legal form).
 pub fn analyze(name: &str, organization: bool) -> Vec<Token> {
     let cleaned = clean::clean(name);
-    let words = romanize::romanize(&cleaned);
-    let texts: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+    let mut words = romanize::romanize(&cleaned);
+    if organization {
+        words = split_legal_words(words);
+    }
+    // Canonical spellings for legal-form lookup (organisations only).
+    let canon: Vec<std::borrow::Cow<'_, str>> = if organization {
+        words.iter().map(|w| vocab::canonical(&w.text)).collect()
+    } else {
+        Vec::new()
+    };
+    let texts: Vec<&str> = canon.iter().map(|c| c.as_ref()).collect();
+    let legal = |code: &str, script| Token {
+        text: code.to_string(),
+        skel: String::new(),
+        cons: String::new(),
+        kind: TokenKind::LegalForm,
+        script,
+    };
     let mut tokens = Vec::with_capacity(words.len());
     let mut i = 0;
     while i < words.len() {
+        let w = &words[i];
         if organization {
             if let Some((n, code)) = vocab::legal_form_at(&texts, i) {
-                tokens.push(Token {
-                    text: code.to_string(),
-                    skel: String::new(),
-                    cons: String::new(),
-                    kind: TokenKind::LegalForm,
-                    script: words[i].script,
-                });
+                tokens.push(legal(code, w.script));
                 i += n;
                 continue;
             }
-        }
-        let w = &words[i];
-        if organization {
-            if let Some(code) = vocab::legal_form_word(&w.text) {
-                tokens.push(Token {
-                    text: code.to_string(),
-                    skel: String::new(),
-                    cons: String::new(),
-                    kind: TokenKind::LegalForm,
-                    script: w.script,
-                });
+            if let Some(code) = vocab::standalone_legal_form(texts[i]) {
+                tokens.push(legal(code, w.script));
                 i += 1;
                 continue;
             }
@@ -116,6 +118,29 @@ pub fn analyze(name: &str, organization: bool) -> Vec<Token> {
         i += 1;
     }
     tokens
+}
+
+/// Splits legal words off the words they were written together with (see
+/// [`vocab::split_joined_legal`]).
+fn split_legal_words(words: Vec<romanize::Word>) -> Vec<romanize::Word> {
+    let mut out = Vec::with_capacity(words.len());
+    for w in words {
+        match vocab::split_joined_legal(&w.text) {
+            Some((a, b)) => {
+                let (a, b) = (a.to_string(), b.to_string());
+                out.push(romanize::Word {
+                    text: a,
+                    script: w.script,
+                });
+                out.push(romanize::Word {
+                    text: b,
+                    script: w.script,
+                });
+            }
+            None => out.push(w),
+        }
+    }
+    out
 }
 
 /// The analysed name as one normalised string (tokens joined by spaces), e.g. for display
@@ -143,11 +168,25 @@ mod tests {
         assert_eq!(t[0].text, "llc");
         assert_eq!(normalize("ООО «Ромашка»", true), "llc romashka");
         assert_eq!(normalize("Cecoex, S.A.", true), "cecoex sa");
-        // Legal-form words outside a known phrase still become legal-form tokens.
-        let t = analyze("Ltd LIABILITY COMPANY SOUTH PORT", true);
+        // Abbreviated and misspelt legal forms are the same legal form.
+        assert_eq!(
+            normalize("Ltd LIABILITY COMPANY SOUTH PORT", true),
+            "llc south port"
+        );
+        assert_eq!(normalize("OPEN JINT STOCK Co. BANK", true), "ojsc bank");
+        assert_eq!(
+            normalize("LIMITED LIABILITYCOMPANY INFERIT", true),
+            "llc inferit"
+        );
+        assert_eq!(
+            normalize("TARA STEEL Gesellschaft mbH", true),
+            "tara steel gmbh"
+        );
+        // Legal words outside a phrase are still legal-form tokens; ordinary words are not.
+        let t = analyze("Open Society Liability Fund", true);
         assert_eq!(
             t.iter().filter(|t| t.kind == TokenKind::LegalForm).count(),
-            3
+            1
         );
         // Not for people.
         assert_eq!(normalize("Ao Lin", false), "ao lin");

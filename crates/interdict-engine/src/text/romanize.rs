@@ -160,25 +160,30 @@ fn korean_family_name(syllable: &str) -> &str {
     }
 }
 
-/// Reads digits inside a word of letters as leetspeak (`gh30rghe` → `gheorghe`). The cleaning
-/// stage does this for ASCII digits; this catches digits from other scripts once romanised.
-fn leet_digits(t: String) -> String {
-    let letters = t.bytes().filter(u8::is_ascii_alphabetic).count();
-    if letters < 2 || !t.bytes().any(|b| b.is_ascii_digit()) {
-        return t;
+/// Reads leetspeak in a romanised word (the cleaning stage did this for ASCII digits; this
+/// catches digits from other scripts) and splits it where letters and digits meet
+/// ("383sal" → "383", "sal"; "boeing737" → "boeing", "737").
+fn push_word(words: &mut Vec<Word>, t: String, script: Script) {
+    let t = if t.bytes().any(|b| b.is_ascii_digit()) {
+        super::clean::read_leet(&t)
+    } else {
+        t
+    };
+    let b = t.as_bytes();
+    let mut start = 0;
+    for i in 1..b.len() {
+        if b[i].is_ascii_digit() != b[i - 1].is_ascii_digit() {
+            words.push(Word {
+                text: t[start..i].to_string(),
+                script,
+            });
+            start = i;
+        }
     }
-    t.chars()
-        .map(|c| match c {
-            '0' => 'o',
-            '1' => 'i',
-            '3' => 'e',
-            '4' => 'a',
-            '5' => 's',
-            '7' => 't',
-            '8' => 'b',
-            c => c,
-        })
-        .collect()
+    words.push(Word {
+        text: t[start..].to_string(),
+        script,
+    });
 }
 
 /// Splits cleaned text into romanised words.
@@ -242,17 +247,11 @@ pub fn romanize(text: &str) -> Vec<Word> {
                         t.push(ch.to_ascii_lowercase());
                     } else if !t.is_empty() && !is_apostrophe(ch) {
                         // any_ascii may emit separators (e.g. for symbols): split there.
-                        words.push(Word {
-                            text: leet_digits(std::mem::take(&mut t)),
-                            script,
-                        });
+                        push_word(words, std::mem::take(&mut t), script);
                     }
                 }
                 if !t.is_empty() {
-                    words.push(Word {
-                        text: leet_digits(t),
-                        script,
-                    });
+                    push_word(words, t, script);
                 }
             }
         }

@@ -1,11 +1,106 @@
 //! Word lists: legal forms (normalised to a typed token) and name particles.
 //!
-//! Legal forms are recognised as whole phrases in romanised tokens and replaced by one
-//! `LegalForm` token holding a canonical code, so "Limited Liability Company", "LLC", "OOO",
-//! "ООО" and "Obshchestvo s Ogranichennoy Otvetstvennostyu" are the same token. They are not
-//! dropped: a legal form still counts a little, and an explanation shows it.
+//! Legal forms are recognised as whole phrases and replaced by one `LegalForm` token holding a
+//! canonical code, so "Limited Liability Company", "Ltd Liability Co.", "LLC", "OOO", "ООО"
+//! and "Obshchestvo s Ogranichennoy Otvetstvennostyu" are the same token. Before phrases are
+//! looked up, each word is put in its canonical spelling: abbreviations are expanded (Co. →
+//! company) and misspelt legal vocabulary is recognised (Compeny, Liebility, Stok, Jint).
+//! Legal-form words left outside a phrase still become legal-form tokens. They are not
+//! dropped: a legal form counts a little, and an explanation shows it.
 
-/// (phrase as romanised words, canonical code), longest phrases first within each code group.
+use std::borrow::Cow;
+
+use crate::score::distance::osa;
+
+/// Abbreviations of legal vocabulary, expanded before phrase lookup.
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("co", "company"),
+    ("corp", "corporation"),
+    ("inc", "incorporated"),
+    ("jt", "joint"),
+    ("ltd", "limited"),
+];
+
+/// Words of legal forms, in canonical spelling (sorted). Misspellings of the longer ones are
+/// recognised.
+const LEGAL_VOCABULARY: &[&str] = &[
+    "aktsionernoe",
+    "aktsionernoye",
+    "anonim",
+    "anonima",
+    "anonyme",
+    "beschrankter",
+    "closed",
+    "company",
+    "corporation",
+    "gesellschaft",
+    "haftung",
+    "incorporated",
+    "joint",
+    "liability",
+    "limitada",
+    "limited",
+    "obshchestvo",
+    "ogranichennoi",
+    "ogranichennoj",
+    "ogranichennoy",
+    "otkrytoe",
+    "otkrytoye",
+    "otvetstvennost",
+    "otvetstvennostju",
+    "otvetstvennostyu",
+    "partnership",
+    "private",
+    "public",
+    "publichnoe",
+    "publichnoye",
+    "sirketi",
+    "sociedad",
+    "sociedade",
+    "societa",
+    "societe",
+    "stock",
+    "zakrytoe",
+    "zakrytoye",
+];
+
+/// Legal vocabulary that is a legal form on its own, outside a phrase, with its code.
+/// (Open, public, private, closed are ordinary words on their own.)
+const STANDALONE: &[(&str, &str)] = &[
+    ("aktsionernoe", "jsc"),
+    ("aktsionernoye", "jsc"),
+    ("anonim", "sa"),
+    ("anonima", "sa"),
+    ("anonyme", "sa"),
+    ("company", "co"),
+    ("corporation", "corp"),
+    ("gesellschaft", "gmbh"),
+    ("incorporated", "inc"),
+    ("joint", "joint"),
+    ("liability", "liability"),
+    ("limitada", "ltd"),
+    ("limited", "ltd"),
+    ("obshchestvo", "society"),
+    ("partnership", "partnership"),
+    ("sirketi", "company"),
+    ("sociedad", "society"),
+    ("sociedade", "society"),
+    ("societe", "society"),
+    ("stock", "stock"),
+];
+
+/// Legal words that are often written joined to the next or previous word
+/// ("LIABILITYCOMPANY", "COMPANYGEOS", "INTERNATIONALLIMITED") and are split off.
+const JOINABLE: &[&str] = &[
+    "company",
+    "corporation",
+    "joint",
+    "liability",
+    "limited",
+    "stock",
+];
+
+/// (phrase in canonical words, code).
 pub const LEGAL_FORMS: &[(&[&str], &str)] = &[
     (
         &["obshchestvo", "s", "ogranichennoy", "otvetstvennostyu"],
@@ -33,6 +128,7 @@ pub const LEGAL_FORMS: &[(&[&str], &str)] = &[
     ),
     (&["limited", "liability", "company"], "llc"),
     (&["limited", "liability", "partnership"], "llp"),
+    (&["private", "joint", "stock", "company"], "jsc"),
     (&["public", "joint", "stock", "company"], "pjsc"),
     (&["closed", "joint", "stock", "company"], "cjsc"),
     (&["open", "joint", "stock", "company"], "ojsc"),
@@ -49,14 +145,15 @@ pub const LEGAL_FORMS: &[(&[&str], &str)] = &[
     (&["public", "limited", "company"], "plc"),
     (&["private", "limited", "company"], "ltd"),
     (&["company", "limited"], "ltd"),
-    (&["co", "ltd"], "ltd"),
-    (&["pvt", "ltd"], "ltd"),
-    (&["pte", "ltd"], "ltd"),
     (&["private", "limited"], "ltd"),
+    (&["pvt", "limited"], "ltd"),
+    (&["pte", "limited"], "ltd"),
     (&["sdn", "bhd"], "bhd"),
     (&["free", "zone", "establishment"], "fze"),
     (&["free", "zone", "company"], "fzco"),
     (&["fz", "llc"], "llc"),
+    (&["gesellschaft", "mit", "beschrankter", "haftung"], "gmbh"),
+    (&["gesellschaft", "mbh"], "gmbh"),
     (&["sociedad", "anonima", "de", "capital", "variable"], "sa"),
     (&["s", "a", "de", "c", "v"], "sa"),
     (&["sa", "de", "cv"], "sa"),
@@ -69,6 +166,7 @@ pub const LEGAL_FORMS: &[(&[&str], &str)] = &[
     (&["s", "p", "a"], "spa"),
     (&["s", "a", "r", "l"], "sarl"),
     (&["s", "r", "l"], "srl"),
+    (&["s", "a", "s"], "sas"),
     (&["s", "a"], "sa"),
     (&["l", "l", "c"], "llc"),
     (&["l", "l", "p"], "llp"),
@@ -76,8 +174,6 @@ pub const LEGAL_FORMS: &[(&[&str], &str)] = &[
     (&["p", "l", "c"], "plc"),
     (&["b", "v"], "bv"),
     (&["n", "v"], "nv"),
-    (&["limited"], "ltd"),
-    (&["ltd"], "ltd"),
     (&["llc"], "llc"),
     (&["ooo"], "llc"),
     (&["tov"], "llc"),
@@ -92,12 +188,6 @@ pub const LEGAL_FORMS: &[(&[&str], &str)] = &[
     (&["ojsc"], "ojsc"),
     (&["oao"], "ojsc"),
     (&["plc"], "plc"),
-    (&["inc"], "inc"),
-    (&["incorporated"], "inc"),
-    (&["corp"], "corp"),
-    (&["corporation"], "corp"),
-    (&["co"], "co"),
-    (&["company"], "co"),
     (&["gmbh"], "gmbh"),
     (&["ag"], "ag"),
     (&["kg"], "kg"),
@@ -127,36 +217,6 @@ pub const LEGAL_FORMS: &[(&[&str], &str)] = &[
     (&["sro"], "llc"),
     (&["uab"], "llc"),
     (&["ltda"], "ltd"),
-    (&["limitada"], "ltd"),
-];
-
-/// Words that only occur in legal forms. When a name spells a legal form in a way the phrase
-/// table does not know ("Ltd Liability Company", "Joint Stock Co."), each of these words still
-/// becomes a legal-form token, so it counts as little as a recognised legal form would.
-pub const LEGAL_FORM_WORDS: &[(&str, &str)] = &[
-    ("aktsionernoe", "jsc"),
-    ("aktsionernoye", "jsc"),
-    ("anonim", "sa"),
-    ("anonima", "sa"),
-    ("anonyme", "sa"),
-    ("closed", "closed"),
-    ("company", "co"),
-    ("corporation", "corp"),
-    ("incorporated", "inc"),
-    ("joint", "joint"),
-    ("liability", "liability"),
-    ("limited", "ltd"),
-    ("ltd", "ltd"),
-    ("obshchestvo", "society"),
-    ("ogranichennoi", "limited"),
-    ("ogranichennoy", "limited"),
-    ("otvetstvennostyu", "liability"),
-    ("public", "public"),
-    ("sirketi", "company"),
-    ("sociedad", "society"),
-    ("sociedade", "society"),
-    ("societe", "society"),
-    ("stock", "stock"),
 ];
 
 /// Small words that join name parts (Arabic, Dutch, German, Romance, English connectives).
@@ -168,28 +228,69 @@ pub const PARTICLES: &[&str] = &[
     "van", "von", "y", "z", "za",
 ];
 
-/// The legal-form code of a word that only occurs in legal forms, also when misspelt by
-/// one letter (two for long words): "Compeny", "Liebility", "Stok" are still legal-form words.
-pub fn legal_form_word(word: &str) -> Option<&'static str> {
-    if let Ok(i) = LEGAL_FORM_WORDS.binary_search_by(|(w, _)| (*w).cmp(word)) {
-        return Some(LEGAL_FORM_WORDS[i].1);
-    }
-    if word.len() < 4 {
-        return None;
-    }
-    let allowed = if word.len() >= 9 { 2 } else { 1 };
-    LEGAL_FORM_WORDS
-        .iter()
-        .filter(|(w, _)| w.len() >= 4 && w.len().abs_diff(word.len()) <= allowed)
-        .find(|(w, _)| rapidfuzz::distance::osa::distance(w.chars(), word.chars()) <= allowed)
-        .map(|(_, code)| *code)
-}
-
 pub fn is_particle(word: &str) -> bool {
     PARTICLES.binary_search(&word).is_ok()
 }
 
-/// Finds the longest legal-form phrase starting at `words[i]`: (number of words, code).
+/// Whether `word` is a misspelling of `vocab`: one edit (two for long words), starting with
+/// the same letter or with the first two letters swapped.
+fn misspelling_of(word: &str, vocab: &str) -> bool {
+    let (w, v) = (word.as_bytes(), vocab.as_bytes());
+    if w.len() < 4 || v.len() < 5 {
+        return false;
+    }
+    let allowed = if v.len() >= 9 { 2 } else { 1 };
+    let start_ok = w[0] == v[0] || (w.len() > 1 && w[0] == v[1] && w[1] == v[0]);
+    start_ok && w.len().abs_diff(v.len()) <= allowed && osa(w, v) <= allowed
+}
+
+/// The canonical spelling of a word for legal-form lookup: abbreviations expanded, legal
+/// vocabulary recognised through small misspellings; other words unchanged.
+pub fn canonical(word: &str) -> Cow<'_, str> {
+    if let Some((_, full)) = ABBREVIATIONS.iter().find(|(a, _)| *a == word) {
+        return Cow::Borrowed(full);
+    }
+    if LEGAL_VOCABULARY.binary_search(&word).is_ok() {
+        return Cow::Borrowed(word);
+    }
+    match LEGAL_VOCABULARY.iter().find(|v| misspelling_of(word, v)) {
+        Some(v) => Cow::Borrowed(v),
+        None => Cow::Borrowed(word),
+    }
+}
+
+/// The legal-form code of a canonical word that is a legal form on its own.
+pub fn standalone_legal_form(canonical_word: &str) -> Option<&'static str> {
+    STANDALONE
+        .binary_search_by(|(w, _)| (*w).cmp(canonical_word))
+        .ok()
+        .map(|i| STANDALONE[i].1)
+}
+
+/// Splits a legal word off a word it was written together with: "liabilitycompany" →
+/// ["liability", "company"], "companygeos" → ["company", "geos"]. Returns None when there is
+/// nothing to split.
+pub fn split_joined_legal(word: &str) -> Option<(&str, &str)> {
+    if word.len() < 8 {
+        return None;
+    }
+    for v in JOINABLE {
+        if let Some(rest) = word.strip_prefix(v) {
+            if rest.len() >= 3 {
+                return Some((&word[..v.len()], rest));
+            }
+        }
+        if let Some(rest) = word.strip_suffix(v) {
+            if rest.len() >= 3 {
+                return Some((rest, &word[rest.len()..]));
+            }
+        }
+    }
+    None
+}
+
+/// Finds the longest legal-form phrase starting at `words[i]` (canonical words):
+/// (number of words, code).
 pub fn legal_form_at(words: &[&str], i: usize) -> Option<(usize, &'static str)> {
     let mut best: Option<(usize, &'static str)> = None;
     for (phrase, code) in LEGAL_FORMS {
@@ -207,20 +308,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn legal_form_words_sorted() {
-        assert!(LEGAL_FORM_WORDS.windows(2).all(|w| w[0].0 < w[1].0));
-        assert_eq!(legal_form_word("company"), Some("co"));
-        assert_eq!(legal_form_word("trading"), None);
-        assert_eq!(legal_form_word("compeny"), Some("co"));
-        assert_eq!(legal_form_word("liebility"), Some("liability"));
-        assert_eq!(legal_form_word("stok"), Some("stock"));
-        assert_eq!(legal_form_word("stark"), None);
+    fn tables_sorted() {
+        assert!(PARTICLES.windows(2).all(|w| w[0] < w[1]));
+        assert!(LEGAL_VOCABULARY.windows(2).all(|w| w[0] < w[1]));
+        assert!(STANDALONE.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(is_particle("al") && is_particle("van") && !is_particle("ivan"));
     }
 
     #[test]
-    fn particles_sorted() {
-        assert!(PARTICLES.windows(2).all(|w| w[0] < w[1]));
-        assert!(is_particle("al") && is_particle("van") && !is_particle("ivan"));
+    fn canonical_spellings() {
+        assert_eq!(canonical("co"), "company");
+        assert_eq!(canonical("compeny"), "company");
+        assert_eq!(canonical("liebility"), "liability");
+        assert_eq!(canonical("stok"), "stock");
+        assert_eq!(canonical("jint"), "joint");
+        assert_eq!(canonical("goranichennoi"), "ogranichennoi");
+        // Not legal words.
+        assert_eq!(canonical("unlimited"), "unlimited");
+        assert_eq!(canonical("stark"), "stark");
+        assert_eq!(canonical("trading"), "trading");
+    }
+
+    #[test]
+    fn joined_legal_words() {
+        assert_eq!(
+            split_joined_legal("liabilitycompany"),
+            Some(("liability", "company"))
+        );
+        assert_eq!(split_joined_legal("companygeos"), Some(("company", "geos")));
+        assert_eq!(
+            split_joined_legal("internationallimited"),
+            Some(("international", "limited"))
+        );
+        assert_eq!(split_joined_legal("company"), None);
     }
 
     #[test]
