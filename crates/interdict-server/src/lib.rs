@@ -148,7 +148,9 @@ pub fn router(state: AppState) -> Router {
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(ids))
-                .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                // Failures are logged by the metrics middleware with their status; the trace
+                // layer's own error line would flag every 503 while the lists load.
+                .layer(TraceLayer::new_for_http().on_failure(()).make_span_with(|req: &Request<_>| {
                     let id = req
                         .headers()
                         .get("x-request-id")

@@ -207,11 +207,12 @@ pub(crate) async fn record(State(state): State<AppState>, req: Request, next: Ne
         .inner
         .metrics
         .observe(&route, &method, resp.status().as_u16(), elapsed);
-    tracing::info!(
-        route = %route,
-        status = resp.status().as_u16(),
-        latency_us = (elapsed * 1e6) as u64,
-        "answered"
-    );
+    let status = resp.status().as_u16();
+    let latency_us = (elapsed * 1e6) as u64;
+    if resp.status().is_server_error() && status != 503 {
+        tracing::warn!(route = %route, status, latency_us, "answered");
+    } else {
+        tracing::info!(route = %route, status, latency_us, "answered");
+    }
     resp
 }
