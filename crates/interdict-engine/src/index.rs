@@ -27,7 +27,8 @@ use interdict_model::{Entity, Identifier};
 use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::score::{self, features, names, Explanation, Match, NameExplanation, DEFAULT_THRESHOLD};
-use crate::text::{analyze, Token, TokenKind};
+use crate::text::clean::{has_edge_digits, Leet};
+use crate::text::{analyze, analyze_with, Token, TokenKind};
 use crate::Query;
 
 /// Options for one screening call.
@@ -296,18 +297,24 @@ impl Index {
         let org = q
             .schema
             .is_some_and(|s| s != interdict_model::Schema::Person);
-        let q_names: Vec<(String, Vec<Token>, Vec<f64>)> = q
-            .names
-            .iter()
-            .map(|n| {
-                // Unknown schema: analyse as an organisation only if a legal form appears.
-                let tokens = analyze(n, org || (q.schema.is_none() && has_legal_form(n)));
-                let weights = tokens.iter().map(|t| self.weight_of(t)).collect();
-                (n.clone(), tokens, weights)
-            })
-            .filter(|(_, t, _)| !t.is_empty())
-            .collect();
-
+        // Each query name analysed once; a name whose digits may be leetspeak at a word's
+        // edge ("1van" or "7 Karnes"?) is analysed both ways and the better reading wins.
+        let mut q_names: Vec<(String, Vec<Token>, Vec<f64>)> = Vec::new();
+        for n in &q.names {
+            // Unknown schema: analyse as an organisation only if a legal form appears.
+            let as_org = org || (q.schema.is_none() && has_legal_form(n));
+            let mut readings = vec![Leet::Inner];
+            if has_edge_digits(n) {
+                readings.push(Leet::All);
+            }
+            for leet in readings {
+                let tokens = analyze_with(n, as_org, leet);
+                if !tokens.is_empty() {
+                    let weights = tokens.iter().map(|t| self.weight_of(t)).collect();
+                    q_names.push((n.clone(), tokens, weights));
+                }
+            }
+        }
         // Each candidate entity with the names to compare: the names the index retrieved, or
         // all its names when only an identifier brought it in.
         let name_ids = self.candidate_names(&q_names, q, opts.candidates);
@@ -473,7 +480,7 @@ impl Index {
                     if t.from_abjad() && t.cons.len() >= 2 {
                         keys.push(key(KeyKind::Consonants, &t.cons));
                     }
-                    if t.text.len() >= 6 {
+                    if t.text.len() >= 4 {
                         keys.push(key(KeyKind::Joined, &t.text));
                     }
                     if t.text.len() >= 4 {
@@ -540,7 +547,8 @@ fn has_legal_form(name: &str) -> bool {
 fn token_weight(t: &Token, df: u32, n_names: f64) -> f64 {
     let idf = ((n_names + 1.0) / (df as f64 + 1.0)).ln() + 1.0;
     match t.kind {
-        TokenKind::Word | TokenKind::Number => match t.text.len() {
+        TokenKind::Number => idf,
+        TokenKind::Word => match t.text.len() {
             0..=2 => idf.min(2.5),
             3 => idf.min(4.5),
             _ => idf,

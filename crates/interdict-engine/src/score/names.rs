@@ -23,10 +23,10 @@ pub const MAX_TOKENS: usize = 32;
 /// Pairs below this similarity are not made.
 const MIN_PAIR_SIM: f64 = 0.62;
 /// Cost of unmatched list tokens, relative (see module docs).
-const LIST_COVERAGE_WEIGHT: f64 = 0.22;
+const LIST_COVERAGE_WEIGHT: f64 = 0.25;
 /// The same for organisations, whose distinctive words are not optional the way a middle
 /// name is ("King Group" against "King Romans Group").
-const ORG_LIST_COVERAGE_WEIGHT: f64 = 0.4;
+const ORG_LIST_COVERAGE_WEIGHT: f64 = 0.5;
 /// The same for one-word queries ("Wagner" against "Wagner Group").
 const SINGLE_WORD_LIST_COVERAGE_WEIGHT: f64 = 0.6;
 /// Matched weight needed for full confidence, as a share of the weight of a token that
@@ -122,6 +122,9 @@ pub enum Origin {
     Abjad,
     /// One side from Han or Hangul characters: romanised syllables, no typos.
     Syllabic,
+    /// One side romanised from another alphabet (Cyrillic, Greek …): spelling variants of
+    /// the same sounds, no typos.
+    Transliterated,
 }
 
 impl Origin {
@@ -130,6 +133,8 @@ impl Origin {
             Origin::Abjad
         } else if a.syllabic() || b.syllabic() {
             Origin::Syllabic
+        } else if a.transliterated() || b.transliterated() {
+            Origin::Transliterated
         } else {
             Origin::Alphabetic
         }
@@ -185,13 +190,21 @@ pub fn text_similarity(a: &Spelling<'_>, b: &Spelling<'_>, origin: Origin) -> (f
     } + usize::from(cons_dist == 0);
     let edit_sim = 1.0 - dist as f64 / max_len as f64;
     let consonant_cost = if max_len <= 6 { 0.75 } else { 0.5 };
-    let within = dist <= allowed && (origin != Origin::Syllabic || cons_dist == 0 || skel_equal);
-    let fuzzy = if within {
-        1.0 - (consonant_cost * cons_dist as f64 + 0.25 * vowel_dist as f64) / max_len as f64
-    } else if origin == Origin::Syllabic {
-        edit_sim * 0.6
-    } else {
-        edit_sim * 0.8
+    let within = match origin {
+        Origin::Alphabetic | Origin::Abjad => dist <= allowed,
+        // No typos in a transliteration: one consonant may differ (Belarusian Bahuslauski /
+        // Russian Baguslauski), more only within their sound class (Dotsenko ≠ Kostenko).
+        Origin::Transliterated => dist <= allowed && (cons_dist <= 1 || skel_equal),
+        // Syllables from characters: one vowel at most (Kyong/Kyung), consonants equal.
+        Origin::Syllabic => dist <= 1 && cons_dist == 0,
+    };
+    let fuzzy = match (within, origin) {
+        (true, Origin::Syllabic) => 0.85,
+        (true, _) => {
+            1.0 - (consonant_cost * cons_dist as f64 + 0.25 * vowel_dist as f64) / max_len as f64
+        }
+        (false, Origin::Syllabic | Origin::Transliterated) => edit_sim * 0.6,
+        (false, _) => edit_sim * 0.8,
     };
     let phonetic = if a.skel.len().min(b.skel.len()) >= 3 && skel_equal && edit_sim >= 0.55 {
         0.7 + 0.2 * edit_sim
@@ -210,6 +223,10 @@ pub fn text_similarity(a: &Spelling<'_>, b: &Spelling<'_>, origin: Origin) -> (f
 /// (SM: Husam, Osama, Sami …) are weak evidence and score lower.
 fn abjad_similarity(a: &Spelling<'_>, b: &Spelling<'_>) -> f64 {
     let clen = a.cons.len().min(b.cons.len());
+    // Both start with a vowel (alif, ain, initial y/w) or neither: Ikram is not Karimi.
+    if starts_with_vowel(a.text) != starts_with_vowel(b.text) {
+        return vowel_mismatch_similarity(a, b);
+    }
     if a.cons == b.cons && clen >= 1 {
         return match clen {
             1 => 0.75,
@@ -220,6 +237,18 @@ fn abjad_similarity(a: &Spelling<'_>, b: &Spelling<'_>) -> f64 {
     if clen >= 3 && osa(a.cons.as_bytes(), b.cons.as_bytes()) == 1 {
         return 0.84;
     }
+    vowel_mismatch_similarity(a, b)
+}
+
+fn starts_with_vowel(text: &str) -> bool {
+    matches!(
+        text.as_bytes().first(),
+        Some(b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'w')
+    )
+}
+
+/// The coarse second opinion for abjad spellings: skeletons with an initial-vowel mark.
+fn vowel_mismatch_similarity(a: &Spelling<'_>, b: &Spelling<'_>) -> f64 {
     // Compare outlines with a mark for an initial vowel (Ali → AL, Omar → AMR), which
     // abjad spellings keep (alif, ain) and which makes short outlines more telling.
     let (va, vb) = (
@@ -458,7 +487,9 @@ pub fn align(
         for (a, b) in join_pairs(q.len()) {
             // A Chinese or Korean name is already romanised as family + given name; its
             // family name is never half of another word.
-            if q[a].syllabic() || q[b].syllabic() || !joinable(&nt.text, &q[a].text, &q[b].text) {
+            if (q[0].syllabic() && (a == 0 || b == 0))
+                || !joinable(&nt.text, &q[a].text, &q[b].text)
+            {
                 continue;
             }
             let (text, skel, cons) = joined(&q[a], &q[b]);

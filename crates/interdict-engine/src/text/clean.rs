@@ -107,6 +107,11 @@ fn leet_digit(c: char) -> Option<char> {
 /// letters, and runs of digits with a letter on both sides (D3nis, Gh30rghe, $0ciedade).
 /// Digits at the start or end of a word are numbers (7Karnes, 383Sal, A1).
 pub fn read_leet(word: &str) -> String {
+    read_leet_with(word, Leet::Inner)
+}
+
+/// [`read_leet`] with a choice of reading for digits at a word's edge.
+pub fn read_leet_with(word: &str, leet: Leet) -> String {
     let mut chars: Vec<char> = word.chars().collect();
     let letters = chars
         .iter()
@@ -130,10 +135,9 @@ pub fn read_leet(word: &str) -> String {
         while i < chars.len() && chars[i].is_ascii_digit() {
             i += 1;
         }
-        let inside = start > 0
-            && chars[start - 1].is_alphabetic()
-            && i < chars.len()
-            && chars[i].is_alphabetic();
+        let before = start > 0 && chars[start - 1].is_alphabetic();
+        let after = i < chars.len() && chars[i].is_alphabetic();
+        let inside = (before && after) || (leet == Leet::All && (before || after));
         if inside && chars[start..i].iter().all(|c| leet_digit(*c).is_some()) {
             for c in &mut chars[start..i] {
                 *c = leet_digit(*c).unwrap_or(*c);
@@ -145,10 +149,40 @@ pub fn read_leet(word: &str) -> String {
 
 /// Runs the first stage on a raw name. The output is still in its original script(s).
 pub fn clean(raw: &str) -> String {
+    clean_with(raw, Leet::Inner)
+}
+
+/// How much of a word's digits to read as letters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Leet {
+    /// Digits between letters only (D3nis); digits at a word's edge are numbers (7Karnes).
+    Inner,
+    /// Also digits at a word's edge (1van, Musez1): the second reading of an ambiguous query.
+    All,
+}
+
+/// Whether a name has digits at the edge of a word of letters, which [`Leet::Inner`] and
+/// [`Leet::All`] read differently.
+pub fn has_edge_digits(raw: &str) -> bool {
+    raw.split(|c: char| !c.is_alphanumeric() && leet_symbol(c).is_none())
+        .any(|w| {
+            let b: Vec<char> = w.chars().collect();
+            let letters = b.iter().filter(|c| c.is_alphabetic()).count();
+            letters >= 1
+                && b.len() >= 2
+                && (b[0].is_ascii_digit() || b[b.len() - 1].is_ascii_digit())
+                && b.iter()
+                    .filter(|c| c.is_ascii_digit())
+                    .all(|c| leet_digit(*c).is_some())
+        })
+}
+
+/// [`clean`] with a choice of leetspeak reading.
+pub fn clean_with(raw: &str, leet: Leet) -> String {
     let visible: String = raw.chars().filter(|c| !is_invisible(*c)).collect();
     let nfkc: String = visible.nfkc().collect();
 
-    // Decide per name whether Cyrillic/Greek letters are look-alikes inside Latin text.
+    // Look-alike letters are read in the script of the text around them. Count per name…
     let (mut latin, mut other) = (0usize, 0usize);
     for c in nfkc.chars() {
         if is_latin_letter(c) {
@@ -159,6 +193,7 @@ pub fn clean(raw: &str) -> String {
     }
     let mut out = String::with_capacity(nfkc.len());
     for word in nfkc.split_inclusive(char::is_whitespace) {
+        // …and per word.
         let (mut w_latin, mut w_other, mut w_all_confusable) = (0usize, 0usize, true);
         for c in word.chars() {
             if is_latin_letter(c) {
@@ -168,16 +203,57 @@ pub fn clean(raw: &str) -> String {
                 w_all_confusable &= confusable(c).is_some();
             }
         }
-        // Look-alikes: a word mixing scripts, or a word made only of look-alike letters in a
-        // name that is mostly Latin.
-        let fold = w_other > 0 && (w_latin > 0 || (w_all_confusable && latin > other));
+        let mixed = w_latin > 0 && w_other > 0;
+        // A Cyrillic word with a few Latin look-alikes (Belarusian names written with a Latin
+        // "i", ПОНОМАРEНКО): the Latin letters are Cyrillic.
+        let to_cyrillic = mixed && (w_other > w_latin || (w_other == w_latin && other > latin));
+        // A Latin word with Cyrillic/Greek look-alikes (JОNES), or a word made only of
+        // look-alikes in a mostly Latin name: those letters are Latin.
+        let to_latin =
+            !to_cyrillic && w_other > 0 && (mixed || (w_all_confusable && latin > other));
         let folded: String = word
             .chars()
-            .map(|c| if fold { confusable(c).unwrap_or(c) } else { c })
+            .map(|c| {
+                if to_latin {
+                    confusable(c).unwrap_or(c)
+                } else if to_cyrillic {
+                    latin_to_cyrillic(c).unwrap_or(c)
+                } else {
+                    c
+                }
+            })
             .collect();
-        out.push_str(&read_leet(&folded));
+        out.push_str(&read_leet_with(&folded, leet));
     }
     out
+}
+
+/// Latin letters that look like a Cyrillic one (the reverse of [`confusable`]).
+fn latin_to_cyrillic(c: char) -> Option<char> {
+    Some(match c {
+        'A' => 'А',
+        'B' => 'В',
+        'C' => 'С',
+        'E' => 'Е',
+        'H' => 'Н',
+        'I' => 'І',
+        'K' => 'К',
+        'M' => 'М',
+        'O' => 'О',
+        'P' => 'Р',
+        'T' => 'Т',
+        'X' => 'Х',
+        'Y' => 'У',
+        'a' => 'а',
+        'c' => 'с',
+        'e' => 'е',
+        'i' => 'і',
+        'o' => 'о',
+        'p' => 'р',
+        'x' => 'х',
+        'y' => 'у',
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -209,6 +285,8 @@ mod tests {
         assert_eq!(clean("Farhan МAНFUD"), "Farhan MAHFUD");
         // A wholly Cyrillic name is left for transliteration.
         assert_eq!(clean("Олег НИЛОВ"), "Олег НИЛОВ");
+        // Latin look-alikes inside Cyrillic words are Cyrillic.
+        assert_eq!(clean("Васiльевiч ПОНОМАРEНКО"), "Васільевіч ПОНОМАРЕНКО");
     }
 
     #[test]
@@ -221,5 +299,12 @@ mod tests {
         assert_eq!(clean("A1 Group"), "A1 Group");
         assert_eq!(clean("7KARNES"), "7KARNES");
         assert_eq!(clean("DEBBIYE 383SAL"), "DEBBIYE 383SAL");
+        // The second reading for digits at a word's edge.
+        assert!(
+            has_edge_digits("1van Kirov")
+                && !has_edge_digits("D3nis")
+                && !has_edge_digits("Unit 8200")
+        );
+        assert_eq!(clean_with("1van Musez1", Leet::All), "ivan Musezi");
     }
 }

@@ -64,7 +64,12 @@ impl Token {
 /// Analyses a name into tokens. `organization` enables legal-form recognition (a person's
 /// name "Sa" or "Ao" is not a legal form).
 pub fn analyze(name: &str, organization: bool) -> Vec<Token> {
-    let cleaned = clean::clean(name);
+    analyze_with(name, organization, clean::Leet::Inner)
+}
+
+/// [`analyze`] with a choice of leetspeak reading (see [`clean::Leet`]).
+pub fn analyze_with(name: &str, organization: bool, leet: clean::Leet) -> Vec<Token> {
+    let cleaned = clean::clean_with(name, leet);
     let mut words = romanize::romanize(&cleaned);
     if organization {
         words = split_legal_words(words);

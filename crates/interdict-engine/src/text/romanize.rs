@@ -198,20 +198,30 @@ pub fn romanize(text: &str) -> Vec<Word> {
         match script {
             Script::Han | Script::Hangul => {
                 let n = syllables.len();
-                if (2..=4).contains(&n) {
-                    let family = if script == Script::Hangul {
-                        korean_family_name(&syllables[0]).to_string()
-                    } else {
-                        syllables[0].clone()
-                    };
+                if (2..=4).contains(&n) && script == Script::Han {
+                    // Chinese names are listed with the given name written together.
                     words.push(Word {
-                        text: family,
+                        text: syllables[0].clone(),
                         script,
                     });
                     words.push(Word {
                         text: syllables[1..].concat(),
                         script,
                     });
+                } else if (2..=4).contains(&n) {
+                    // Korean names are listed with given-name syllables apart as often as
+                    // together (Kyong Chol / Kyongchol); alignment joins them when needed.
+                    let family = korean_family_name(&syllables[0]).to_string();
+                    words.push(Word {
+                        text: family,
+                        script,
+                    });
+                    for s in &syllables[1..] {
+                        words.push(Word {
+                            text: s.clone(),
+                            script,
+                        });
+                    }
                 } else {
                     for s in syllables.drain(..) {
                         words.push(Word { text: s, script });
@@ -329,12 +339,10 @@ mod tests {
 
     #[test]
     fn hangul_names() {
-        assert_eq!(texts("조경철"), ["jo", "kyongchol"]);
+        assert_eq!(texts("조경철"), ["jo", "kyong", "chol"]);
         // Voicing inside a name is not marked; the skeleton makes k/g equal.
-        assert_eq!(texts("리영길"), ["ri", "yongkil"]);
-        use crate::text::phonetic::skeleton;
-        assert_eq!(skeleton("yongkil"), skeleton("yonggil"));
-        assert_eq!(texts("김영남"), ["kim", "yongnam"]);
+        assert_eq!(texts("리영길"), ["ri", "yong", "kil"]);
+        assert_eq!(texts("김영남"), ["kim", "yong", "nam"]);
     }
 
     #[test]
