@@ -96,7 +96,12 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     let index = Index::build(entities);
     let build_s = t1.elapsed().as_secs_f64();
     let cases = read_cases(&args.cases)?;
-    let opts = ScreenOptions { threshold: args.threshold, cutoff: args.threshold, limit: 10, ..ScreenOptions::default() };
+    let opts = ScreenOptions {
+        threshold: args.threshold,
+        cutoff: args.threshold,
+        limit: 10,
+        ..ScreenOptions::default()
+    };
 
     let mut classes: BTreeMap<String, ClassScore> = BTreeMap::new();
     let mut alerts = 0usize;
@@ -106,14 +111,24 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         let ts = Instant::now();
         let matches = index.screen(q, &opts);
         latencies.push(ts.elapsed().as_secs_f64());
-        let matched: Vec<&str> = matches.iter().filter(|m| m.is_match).map(|m| m.entity_id.as_str()).collect();
+        let matched: Vec<&str> = matches
+            .iter()
+            .filter(|m| m.is_match)
+            .map(|m| m.entity_id.as_str())
+            .collect();
         alerts += matched.len();
-        let c = classes.entry(case.class.clone()).or_insert_with(|| ClassScore {
-            class: case.class.clone(),
-            family: case.family.clone(),
-            measure: if case.expect.is_empty() { "false_positive_rate" } else { "recall" },
-            ..ClassScore::default()
-        });
+        let c = classes
+            .entry(case.class.clone())
+            .or_insert_with(|| ClassScore {
+                class: case.class.clone(),
+                family: case.family.clone(),
+                measure: if case.expect.is_empty() {
+                    "false_positive_rate"
+                } else {
+                    "recall"
+                },
+                ..ClassScore::default()
+            });
         c.cases += 1;
         c.alerts += matched.len();
         let ok = if case.expect.is_empty() {
@@ -121,12 +136,20 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         } else {
             case.expect.iter().any(|e| matched.contains(&e.as_str()))
         };
-        let hit = if case.expect.is_empty() { !matched.is_empty() } else { ok };
+        let hit = if case.expect.is_empty() {
+            !matched.is_empty()
+        } else {
+            ok
+        };
         if hit {
             c.hits += 1;
         }
-        if !ok && args.failures > 0 && c.cases - if ok { 0 } else { 0 } > 0 {
-            let shown = if case.expect.is_empty() { c.hits } else { c.cases - c.hits };
+        if !ok && args.failures > 0 {
+            let shown = if case.expect.is_empty() {
+                c.hits
+            } else {
+                c.cases - c.hits
+            };
             if shown <= args.failures {
                 let top = matches.first();
                 eprintln!(
@@ -135,13 +158,31 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
                     case.class,
                     q.names,
                     case.expect,
-                    top.map(|m| format!("{} {:.3} {}", m.entity_id, m.score, m.explanation.short())).unwrap_or_else(|| "-".into())
+                    top.map(|m| format!(
+                        "{} {:.3} {}",
+                        m.entity_id,
+                        m.score,
+                        m.explanation.short()
+                    ))
+                    .unwrap_or_else(|| "-".into())
                 );
                 if !case.expect.is_empty() {
                     // Show how the expected entity scores, to see why it was missed.
-                    let wide = ScreenOptions { cutoff: 0.0, limit: 50, ..opts.clone() };
-                    if let Some(m) = index.screen(q, &wide).iter().find(|m| case.expect.contains(&m.entity_id)) {
-                        eprintln!("     expected scored {:.3}: {}", m.score, m.explanation.short());
+                    let wide = ScreenOptions {
+                        cutoff: 0.0,
+                        limit: 50,
+                        ..opts.clone()
+                    };
+                    if let Some(m) = index
+                        .screen(q, &wide)
+                        .iter()
+                        .find(|m| case.expect.contains(&m.entity_id))
+                    {
+                        eprintln!(
+                            "     expected scored {:.3}: {}",
+                            m.score,
+                            m.explanation.short()
+                        );
                     } else {
                         eprintln!("     expected entity not among candidates");
                     }
@@ -151,15 +192,38 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
     }
     let screen_s = t2.elapsed().as_secs_f64();
     for c in classes.values_mut() {
-        c.rate = if c.cases == 0 { 0.0 } else { (c.hits as f64 / c.cases as f64 * 10000.0).round() / 10000.0 };
+        c.rate = if c.cases == 0 {
+            0.0
+        } else {
+            (c.hits as f64 / c.cases as f64 * 10000.0).round() / 10000.0
+        };
     }
     latencies.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-    let pct = |p: f64| latencies.get(((latencies.len() as f64 - 1.0) * p) as usize).copied().unwrap_or(0.0) * 1e6;
+    let pct = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 - 1.0) * p) as usize)
+            .copied()
+            .unwrap_or(0.0)
+            * 1e6
+    };
     let qps = cases.len() as f64 / screen_s;
     let stats = index.stats();
     let mut list: Vec<ClassScore> = classes.into_values().collect();
-    let family_rank = |f: &str| ["benign", "degraded", "adversarial", "cross_script", "negative"].iter().position(|x| *x == f).unwrap_or(9);
-    list.sort_by(|a, b| (family_rank(&a.family), &a.class).cmp(&(family_rank(&b.family), &b.class)));
+    let family_rank = |f: &str| {
+        [
+            "benign",
+            "degraded",
+            "adversarial",
+            "cross_script",
+            "negative",
+        ]
+        .iter()
+        .position(|x| *x == f)
+        .unwrap_or(9)
+    };
+    list.sort_by(|a, b| {
+        (family_rank(&a.family), &a.class).cmp(&(family_rank(&b.family), &b.class))
+    });
     if args.json {
         let out = json!({
             "threshold": args.threshold,
@@ -172,10 +236,27 @@ pub fn run(args: EvalArgs) -> Result<ExitCode> {
         });
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
-        println!("threshold {:.2}; {} entities, {} names; {} queries", args.threshold, stats.entities, stats.names, cases.len());
-        println!("{:<14} {:<18} {:>6} {:>6} {:>8}  measure", "family", "class", "cases", "hits", "rate");
+        println!(
+            "threshold {:.2}; {} entities, {} names; {} queries",
+            args.threshold,
+            stats.entities,
+            stats.names,
+            cases.len()
+        );
+        println!(
+            "{:<14} {:<18} {:>6} {:>6} {:>8}  measure",
+            "family", "class", "cases", "hits", "rate"
+        );
         for c in &list {
-            println!("{:<14} {:<18} {:>6} {:>6} {:>7.2}%  {}", c.family, c.class, c.cases, c.hits, c.rate * 100.0, c.measure);
+            println!(
+                "{:<14} {:<18} {:>6} {:>6} {:>7.2}%  {}",
+                c.family,
+                c.class,
+                c.cases,
+                c.hits,
+                c.rate * 100.0,
+                c.measure
+            );
         }
         println!(
             "alerts per query {:.3}; {:.0} queries/s on one thread (p50 {:.0} µs, p99 {:.0} µs); index build {:.2} s",

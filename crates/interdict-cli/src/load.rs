@@ -19,7 +19,11 @@ pub fn load_lists(paths: &[PathBuf]) -> Result<(Vec<Entity>, String)> {
     for p in paths {
         let (format, info, entities) = interdict_lists::load(p, None)
             .with_context(|| format!("loading list {}", p.display()))?;
-        parts.push(format!("{} ({format}, {} entities)", p.display(), entities.len()));
+        parts.push(format!(
+            "{} ({format}, {} entities)",
+            p.display(),
+            entities.len()
+        ));
         let _ = info;
         all.extend(entities);
     }

@@ -75,7 +75,10 @@ pub fn build_query(args: &ScreenArgs) -> Result<Query> {
             .with_context(|| format!("--id {id:?}: expected TYPE:VALUE, e.g. passport:E1234567"))?;
         let kind = IdKind::parse(kind).with_context(|| {
             let kinds: Vec<&str> = IdKind::ALL.iter().map(|k| k.as_str()).collect();
-            format!("--id {id:?}: unknown identifier type {kind:?}; expected one of {}", kinds.join(", "))
+            format!(
+                "--id {id:?}: unknown identifier type {kind:?}; expected one of {}",
+                kinds.join(", ")
+            )
         })?;
         if value.trim().is_empty() {
             bail!("--id {id:?}: the value is empty");
@@ -115,7 +118,10 @@ pub fn run(args: ScreenArgs) -> Result<ExitCode> {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&json!({ "matches": list }))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json!({ "matches": list }))?
+        );
         return Ok(ExitCode::SUCCESS);
     }
     eprintln!("screening against {desc}, threshold {:.2}", args.threshold);
@@ -123,10 +129,24 @@ pub fn run(args: ScreenArgs) -> Result<ExitCode> {
         println!("no match");
     }
     for (i, m) in matches.iter().enumerate() {
-        let list = index.entity_at(m.index).map(|e| e.source.as_str()).unwrap_or("");
-        println!("{:>2}. {:.3}  {}  [{} · {}]  {}", i + 1, m.score, m.name, m.schema, list, m.entity_id);
+        let list = index
+            .entity_at(m.index)
+            .map(|e| e.source.as_str())
+            .unwrap_or("");
+        println!(
+            "{:>2}. {:.3}  {}  [{} · {}]  {}",
+            i + 1,
+            m.score,
+            m.name,
+            m.schema,
+            list,
+            m.entity_id
+        );
         if let Some(n) = &m.explanation.name {
-            println!("      name: {:?} ~ {:?} ({:?}, name score {:.3})", n.query, n.matched, n.kind, n.comparison.score);
+            println!(
+                "      name: {:?} ~ {:?} ({:?}, name score {:.3})",
+                n.query, n.matched, n.kind, n.comparison.score
+            );
             for p in &n.comparison.pairs {
                 println!(
                     "        {:<18} ↔ {:<18} {:<12} similarity {:.2}  weight {:.1}",
@@ -138,10 +158,16 @@ pub fn run(args: ScreenArgs) -> Result<ExitCode> {
                 );
             }
             if !n.comparison.unmatched_query.is_empty() {
-                println!("        unmatched in query: {}", n.comparison.unmatched_query.join(" "));
+                println!(
+                    "        unmatched in query: {}",
+                    n.comparison.unmatched_query.join(" ")
+                );
             }
             if !n.comparison.unmatched_list.is_empty() {
-                println!("        unmatched in list name: {}", n.comparison.unmatched_list.join(" "));
+                println!(
+                    "        unmatched in list name: {}",
+                    n.comparison.unmatched_list.join(" ")
+                );
             }
         }
         for f in &m.explanation.features {
