@@ -18,6 +18,7 @@ pub mod audit;
 pub mod db;
 pub mod migrations;
 pub mod monitor;
+pub mod prefilter;
 pub mod subjects;
 pub mod synth;
 pub mod util;

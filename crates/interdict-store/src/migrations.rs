@@ -7,7 +7,20 @@ use crate::db::{Backend, Conn};
 use crate::{Result, StoreError};
 
 /// Number, name and SQL of every migration, in order. Never edit a released entry: add one.
-pub const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "initial", INITIAL)];
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", INITIAL),
+    (2, "subject match keys", MATCH_KEYS),
+];
+
+/// Analysed name tokens per subject for the delta pre-filter, and the analysis fingerprint
+/// they were computed with (see `prefilter`).
+const MATCH_KEYS: &str = r#"
+ALTER TABLE subjects ADD COLUMN match_keys TEXT;
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"#;
 
 const INITIAL: &str = r#"
 CREATE TABLE list_versions (

@@ -18,6 +18,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::db::{Backend, Row, Tx};
+use crate::prefilter::{analysis_fingerprint, subject_keys, DeltaFilter};
 use crate::subjects::from_columns;
 use crate::util::now_rfc3339;
 use crate::versions::{entities_of, hashes_of};
@@ -177,8 +178,10 @@ pub struct MonitorReport {
     pub versions: Vec<i64>,
     /// Entities added or changed since the last run.
     pub delta_entities: usize,
-    /// Subjects screened against the delta only.
+    /// Up-to-date subjects checked against the delta.
     pub delta_subjects: usize,
+    /// Of those, the ones the pre-filter let through to the engine.
+    pub prefiltered: usize,
     /// New or changed subjects screened against the whole lists.
     pub full_subjects: usize,
     /// Matches at or above the threshold.
@@ -251,6 +254,16 @@ fn load_alert(tx: &mut Tx<'_>, id: i64, lock: bool) -> Result<Alert> {
     alert_from(&r)
 }
 
+fn worker_threads(requested: usize) -> usize {
+    if requested == 0 {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    } else {
+        requested
+    }
+}
+
 /// Screens `subjects` against `index` on `threads` threads; returns the matches.
 fn screen_all(
     index: &Index,
@@ -267,13 +280,7 @@ fn screen_all(
         limit: 20,
         ..ScreenOptions::default()
     };
-    let threads = if threads == 0 {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    } else {
-        threads
-    };
+    let threads = worker_threads(threads);
     let chunk = subjects.len().div_ceil(threads.max(1)).max(1);
     let results: Vec<Result<Vec<Hit>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = subjects
@@ -315,43 +322,142 @@ fn screen_all(
     Ok(all)
 }
 
-fn load_subjects(tx: &mut Tx<'_>, stale_only: bool) -> Result<(Vec<Monitored>, Vec<Monitored>)> {
-    let (mut fresh, mut stale) = (Vec::new(), Vec::new());
-    let filter = if stale_only {
-        " WHERE screened_revision <> revision"
-    } else {
-        ""
-    };
-    tx.query_each(
-        &format!(
-            "SELECT id, external_id, revision, screened_revision, schema_name, names,
-             birth_dates, countries, identifiers FROM subjects{filter}"
-        ),
-        &[],
-        |r| {
-            let data = from_columns(
-                r.text(1)?,
-                r.opt_text(4)?,
-                &r.text(5)?,
-                &r.text(6)?,
-                &r.text(7)?,
-                &r.text(8)?,
-            )?;
-            let m = Monitored {
-                id: r.int(0)?,
-                revision: r.int(2)?,
-                query: data.to_query(),
-                external_id: data.external_id,
-            };
-            if r.int(3)? == m.revision {
-                fresh.push(m);
-            } else {
-                stale.push(m);
+const SUBJECT_COLS: &str = "id, external_id, revision, schema_name, names, birth_dates, \
+     countries, identifiers";
+
+fn monitored_from(r: &Row) -> Result<Monitored> {
+    let data = from_columns(
+        r.text(1)?,
+        r.opt_text(3)?,
+        &r.text(4)?,
+        &r.text(5)?,
+        &r.text(6)?,
+        &r.text(7)?,
+    )?;
+    Ok(Monitored {
+        id: r.int(0)?,
+        revision: r.int(2)?,
+        query: data.to_query(),
+        external_id: data.external_id,
+    })
+}
+
+/// Decides one scanned row: stale (new or changed), a pre-filter candidate, or neither.
+/// Columns of the first pass: id, revision, screened_revision, match_keys, identifiers.
+fn classify(
+    r: &Row,
+    filter: Option<&DeltaFilter>,
+    out: &mut (usize, Vec<i64>, Vec<i64>),
+) -> Result<()> {
+    let id = r.int(0)?;
+    if r.int(1)? != r.int(2)? {
+        out.2.push(id);
+        return Ok(());
+    }
+    out.0 += 1;
+    if let Some(f) = filter {
+        let keys = r.opt_text(3)?.unwrap_or_default();
+        let ids_text = r.text(4)?;
+        let idents: Vec<interdict_model::Identifier> = if ids_text.is_empty() || !f.has_ids() {
+            Vec::new()
+        } else {
+            serde_json::from_str(&ids_text)?
+        };
+        if f.may_match(&keys, &idents) {
+            out.1.push(id);
+        }
+    }
+    Ok(())
+}
+
+/// Loads the subjects with the given ids, 500 at a time.
+fn load_by_ids(tx: &mut Tx<'_>, ids: &[i64]) -> Result<Vec<Monitored>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let params: Vec<crate::db::Val> = chunk.iter().map(|i| (*i).into()).collect();
+        tx.query_each(
+            &format!(
+                "SELECT {SUBJECT_COLS} FROM subjects WHERE id IN ({})",
+                marks.join(",")
+            ),
+            &params,
+            |r| {
+                out.push(monitored_from(&r)?);
+                Ok(())
+            },
+        )?;
+    }
+    Ok(out)
+}
+
+/// One pass over the subjects: the up-to-date ones that may match the delta (by the
+/// pre-filter over their stored match keys; the rest are not even decoded), and the new or
+/// changed ones. Returns (up-to-date count, candidates, stale). The database is read on this
+/// thread while `threads` workers classify batches of rows.
+fn scan_subjects(
+    tx: &mut Tx<'_>,
+    filter: Option<&DeltaFilter>,
+    threads: usize,
+) -> Result<(usize, Vec<Monitored>, Vec<Monitored>)> {
+    const BATCH: usize = 4096;
+    let mut sql =
+        "SELECT id, revision, screened_revision, match_keys, identifiers FROM subjects".to_string();
+    if filter.is_none() {
+        sql.push_str(" WHERE screened_revision <> revision");
+    }
+    let threads = threads.max(1);
+    std::thread::scope(|scope| {
+        let mut senders = Vec::with_capacity(threads);
+        let mut handles = Vec::with_capacity(threads);
+        for _ in 0..threads {
+            let (tx_rows, rx_rows) = std::sync::mpsc::sync_channel::<Vec<Row>>(4);
+            senders.push(tx_rows);
+            handles.push(scope.spawn(move || -> Result<(usize, Vec<i64>, Vec<i64>)> {
+                let mut out = (0usize, Vec::new(), Vec::new());
+                for batch in rx_rows {
+                    for r in &batch {
+                        classify(r, filter, &mut out)?;
+                    }
+                }
+                Ok(out)
+            }));
+        }
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut next = 0usize;
+        let read = tx.query_each(&sql, &[], |r| {
+            batch.push(r);
+            if batch.len() == BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                // A worker that stopped has an error to report below.
+                let _ = senders[next % threads].send(full);
+                next += 1;
             }
             Ok(())
-        },
-    )?;
-    Ok((fresh, stale))
+        });
+        if !batch.is_empty() {
+            let _ = senders[next % threads].send(batch);
+        }
+        drop(senders);
+        let mut total = (0usize, Vec::new(), Vec::new());
+        for h in handles {
+            let part = h
+                .join()
+                .unwrap_or_else(|_| Err(StoreError::Invalid("scan thread panicked".into())))?;
+            total.0 += part.0;
+            total.1.extend(part.1);
+            total.2.extend(part.2);
+        }
+        read?;
+        Ok::<_, StoreError>(total)
+    })
+    .and_then(|(fresh, candidates, stale)| {
+        Ok((
+            fresh,
+            load_by_ids(tx, &candidates)?,
+            load_by_ids(tx, &stale)?,
+        ))
+    })
 }
 
 impl Store {
@@ -360,6 +466,7 @@ impl Store {
     pub fn monitor_run(&mut self, opts: &MonitorOptions) -> Result<MonitorReport> {
         let mut report = MonitorReport::default();
         let t0 = Instant::now();
+        self.refresh_match_keys()?;
         let current = self.current_versions()?;
         report.versions = current.iter().map(|v| v.id).collect();
         let mut tx = self.begin()?;
@@ -396,7 +503,11 @@ impl Store {
             }
         }
         report.delta_entities = delta.len();
-        let (fresh, stale) = load_subjects(&mut tx, delta.is_empty())?;
+        let filter = (!delta.is_empty()).then(|| DeltaFilter::new(&delta));
+        let (n_fresh, fresh, stale) =
+            scan_subjects(&mut tx, filter.as_ref(), worker_threads(opts.threads))?;
+        report.delta_subjects = n_fresh;
+        report.prefiltered = fresh.len();
         // The whole lists, only when some subject is new or changed.
         let mut full_entities = Vec::new();
         if !stale.is_empty() {
@@ -418,7 +529,6 @@ impl Store {
             h.subject += fresh.len();
             hits.push(h);
         }
-        report.delta_subjects = fresh.len();
         report.full_subjects = stale.len();
         report.matches = hits.len();
         report.screen_ms = t1.elapsed().as_millis();
@@ -526,6 +636,51 @@ impl Store {
             ));
         }
         Ok(report)
+    }
+
+    /// Recomputes every subject's stored match keys when the engine's name analysis changed
+    /// since they were computed (or some were never computed).
+    pub fn refresh_match_keys(&mut self) -> Result<usize> {
+        let fp = analysis_fingerprint();
+        let mut tx = self.begin()?;
+        let stored = tx
+            .query_opt(
+                "SELECT value FROM settings WHERE key = 'analysis_fingerprint'",
+                &[],
+            )?
+            .map(|r| r.text(0))
+            .transpose()?;
+        let sql = if stored.as_deref() == Some(fp.as_str()) {
+            format!("SELECT {SUBJECT_COLS} FROM subjects WHERE match_keys IS NULL")
+        } else {
+            format!("SELECT {SUBJECT_COLS} FROM subjects")
+        };
+        let mut updates = Vec::new();
+        tx.query_each(&sql, &[], |r| {
+            let data = from_columns(
+                r.text(1)?,
+                r.opt_text(3)?,
+                &r.text(4)?,
+                &r.text(5)?,
+                &r.text(6)?,
+                &r.text(7)?,
+            )?;
+            updates.push((r.int(0)?, subject_keys(&data)));
+            Ok(())
+        })?;
+        for (id, keys) in &updates {
+            tx.exec(
+                "UPDATE subjects SET match_keys = $2 WHERE id = $1",
+                &[(*id).into(), keys.as_str().into()],
+            )?;
+        }
+        tx.exec(
+            "INSERT INTO settings (key, value) VALUES ('analysis_fingerprint', $1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[fp.into()],
+        )?;
+        tx.commit()?;
+        Ok(updates.len())
     }
 
     /// Takes the current lists and subjects as already screened, without screening: the next

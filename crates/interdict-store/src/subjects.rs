@@ -530,7 +530,7 @@ impl Store {
                     tx.exec(
                         "UPDATE subjects SET revision = $2, content_hash = $3, schema_name = $4,
                          names = $5, birth_dates = $6, countries = $7, identifiers = $8,
-                         updated_at = $9 WHERE id = $1",
+                         updated_at = $9, match_keys = $10 WHERE id = $1",
                         &[
                             e.id.into(),
                             rev.into(),
@@ -541,6 +541,7 @@ impl Store {
                             countries,
                             ids,
                             now.as_str().into(),
+                            crate::prefilter::subject_keys(s).into(),
                         ],
                     )?;
                     rev_rows.push(vec![
@@ -556,6 +557,7 @@ impl Store {
                     let mut row = vec![s.external_id.as_str().into(), 1i64.into(), h.into()];
                     row.extend(columns(s)?);
                     row.push(now.as_str().into());
+                    row.push(crate::prefilter::subject_keys(s).into());
                     new_rows.push(row);
                     rev_rows.push(vec![
                         s.external_id.as_str().into(),
@@ -571,9 +573,9 @@ impl Store {
         insert_many(
             &mut tx,
             "INSERT INTO subjects (external_id, revision, content_hash, schema_name, names,
-             birth_dates, countries, identifiers, updated_at)",
+             birth_dates, countries, identifiers, updated_at, match_keys)",
             "",
-            9,
+            10,
             &new_rows,
             500,
         )?;
@@ -584,6 +586,13 @@ impl Store {
             5,
             &rev_rows,
             500,
+        )?;
+        // Keys written now are of the current analysis; an older fingerprint stays (and makes
+        // the next monitoring run recompute all keys).
+        tx.exec(
+            "INSERT INTO settings (key, value) VALUES ('analysis_fingerprint', $1)
+             ON CONFLICT (key) DO NOTHING",
+            &[crate::prefilter::analysis_fingerprint().into()],
         )?;
         audit::append(
             &mut tx,

@@ -135,3 +135,79 @@ fn file_diff_is_23_added() {
         (23, 0, 0)
     );
 }
+
+/// The pre-filter must let through every subject the engine would retrieve anything for,
+/// even far below the alert threshold.
+#[test]
+fn prefilter_keeps_every_engine_candidate() {
+    use interdict_engine::{Index, ScreenOptions};
+    use interdict_store::prefilter::{subject_keys, DeltaFilter};
+    let (_, _, a) = interdict_lists::load(&list("csv-2024-03-22"), None).unwrap();
+    let (_, _, b) = interdict_lists::load(&list("csv-2024-03-25"), None).unwrap();
+    let old: std::collections::HashSet<String> = a.into_iter().map(|e| e.id).collect();
+    let delta: Vec<_> = b.into_iter().filter(|e| !old.contains(&e.id)).collect();
+    assert_eq!(delta.len(), 23);
+    let filter = DeltaFilter::new(&delta);
+    let index = Index::build(delta.clone());
+    let opts = ScreenOptions {
+        threshold: 0.3,
+        cutoff: 0.3,
+        ..ScreenOptions::default()
+    };
+    // Synthetic subjects, the planted ones, and the delta's own names as subjects.
+    let mut subjects = synth::subjects(20_000, 99, "s-");
+    subjects.extend(synth::subjects(20_000, 7, "t-"));
+    subjects.extend(planted());
+    for (i, e) in delta.iter().enumerate() {
+        for (j, n) in e.names.iter().enumerate() {
+            subjects.push(SubjectInput {
+                external_id: format!("d-{i}-{j}"),
+                schema: Some(e.schema),
+                names: vec![n.value.clone()],
+                ..SubjectInput::default()
+            });
+        }
+    }
+    for (i, v) in [
+        "Zhao Guang Zong",
+        "Guangzong Chao",
+        "赵光宗",
+        "Ni Gao Bin",
+        "Nie Gaobin",
+        "Gaobin Ni",
+        "Игорь Кайгородов",
+        "Kaigorodov Igor",
+        "Igor Kajgorodow",
+        "Wuhan Xiao Rui Zhi Technology",
+        "武汉晓睿智科技有限责任公司",
+    ]
+    .iter()
+    .enumerate()
+    {
+        subjects.push(SubjectInput {
+            external_id: format!("v-{i}"),
+            names: vec![v.to_string()],
+            ..SubjectInput::default()
+        });
+    }
+    let (mut hits, mut passed) = (0, 0);
+    for s in &subjects {
+        let may = filter.may_match(&subject_keys(s), &s.identifiers);
+        passed += usize::from(may);
+        if !index.screen(&s.to_query(), &opts).is_empty() {
+            hits += 1;
+            assert!(may, "pre-filter dropped {:?}", s.names);
+        }
+    }
+    assert!(hits >= 35, "{hits}");
+    eprintln!(
+        "{hits} engine hits, {passed} of {} let through",
+        subjects.len()
+    );
+    // And it is selective: most synthetic subjects are not screened at all.
+    assert!(
+        passed < subjects.len() / 5,
+        "{passed} of {}",
+        subjects.len()
+    );
+}
