@@ -47,11 +47,14 @@ fn opts() -> StoreOpts {
 }
 
 pub fn data_dir() -> PathBuf {
-    opts().data_dir.unwrap_or_else(|| {
-        dirs::data_local_dir()
-            .unwrap_or_else(|| PathBuf::from("."))
-            .join("interdict")
-    })
+    opts()
+        .data_dir
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| {
+            dirs::data_local_dir()
+                .unwrap_or_else(|| PathBuf::from("."))
+                .join("interdict")
+        })
 }
 
 /// Opens the store the global flags name.
