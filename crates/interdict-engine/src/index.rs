@@ -15,7 +15,7 @@
 //! word (not a particle or legal form) that is equal, one edit apart (Damerau, for words of 4+
 //! letters), phonetically equal, or equal to two adjacent words joined — and if its
 //! accumulated key weight ranks it among the top [`ScreenOptions::candidates`] names (default
-//! 48). Names sharing nothing of the sort cannot reach the threshold anyway: the name
+//! 24). Names sharing nothing of the sort cannot reach the threshold anyway: the name
 //! score requires most of the query's weight to be matched.
 //! Identifiers are indexed by their comparison key and always retrieved.
 
@@ -23,13 +23,17 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::Hasher;
 
-use interdict_model::{Entity, Identifier};
+use interdict_model::{Entity, Identifier, Schema};
 use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::score::{self, features, names, Explanation, Match, NameExplanation, DEFAULT_THRESHOLD};
 use crate::text::clean::{has_edge_digits, Leet};
 use crate::text::{analyze, analyze_with, Token, TokenKind};
 use crate::Query;
+
+/// A key filed under more names than this is "common": it adds weight to candidates that
+/// rarer keys found, but does not bring in new ones on its own (see [`Index::screen`]).
+const COMMON_KEY: usize = 1500;
 
 /// Options for one screening call.
 #[derive(Clone, Debug)]
@@ -50,7 +54,7 @@ impl Default for ScreenOptions {
             threshold: DEFAULT_THRESHOLD,
             cutoff: DEFAULT_THRESHOLD,
             limit: 10,
-            candidates: 48,
+            candidates: 24,
         }
     }
 }
@@ -116,6 +120,7 @@ struct Scratch {
     acc: Vec<f32>,
     stamp: Vec<u32>,
     touched: Vec<u32>,
+    ranked: Vec<(f32, u32)>,
     generation: u32,
 }
 
@@ -128,6 +133,8 @@ pub struct Index {
     entities: Vec<Entity>,
     by_id: HashMap<String, u32>,
     names: Vec<IndexedName>,
+    /// The schema of each name's entity, for filtering candidates without a second lookup.
+    name_schema: Vec<Schema>,
     /// For each entity, the range of its names in `names`.
     entity_names: Vec<(u32, u32)>,
     postings: FxHashMap<u64, Vec<u32>>,
@@ -244,7 +251,12 @@ impl Index {
                 postings.entry(*k).or_default().push(id as u32);
             }
         }
+        let name_schema = names
+            .iter()
+            .map(|n| entities[n.entity as usize].schema)
+            .collect();
         Index {
+            name_schema,
             entities,
             by_id,
             names,
@@ -423,7 +435,9 @@ impl Index {
     }
 
     /// Adds `weight` to every name filed under any of `keys`, once per name.
-    fn probe(&self, s: &mut Scratch, keys: &[u64], weight: f64) {
+    /// With `open` false, keys filed under more than [`COMMON_KEY`] names only add to names
+    /// that other keys already found.
+    fn probe(&self, s: &mut Scratch, keys: &[u64], weight: f64, open: bool) {
         s.generation = s.generation.wrapping_add(1);
         if s.generation == 0 {
             s.stamp.iter_mut().for_each(|x| *x = 0);
@@ -435,15 +449,24 @@ impl Index {
             let Some(list) = self.postings.get(k) else {
                 continue;
             };
+            let may_add = open || list.len() <= COMMON_KEY;
+            if !may_add {
+                // Walking thousands of names only to nudge the ones already found is not
+                // worth its cost; rarer keys have ranked them.
+                continue;
+            }
             for &name_id in list {
                 let idx = name_id as usize;
                 if s.stamp[idx] == g {
                     continue;
                 }
-                s.stamp[idx] = g;
                 if s.acc[idx] == 0.0 {
+                    if !may_add {
+                        continue;
+                    }
                     s.touched.push(name_id);
                 }
+                s.stamp[idx] = g;
                 s.acc[idx] += (weight * factor) as f32;
             }
         }
@@ -457,6 +480,12 @@ impl Index {
         q: &Query,
         limit: usize,
     ) -> Vec<u32> {
+        // Words from Arabic or Hebrew script are known only by their consonants, so each key
+        // says less: such queries look wider.
+        let abjad = q_names
+            .iter()
+            .any(|(_, t, _)| t.iter().any(Token::from_abjad));
+        let limit = if abjad { 2 * limit } else { limit };
         SCRATCH.with(|cell| {
             let mut s = cell.borrow_mut();
             let n = self.names.len();
@@ -468,6 +497,7 @@ impl Index {
             s.touched.clear();
             let mut keys: Vec<u64> = Vec::with_capacity(32);
             let mut buf: Vec<u8> = Vec::with_capacity(64);
+            let mut probes: Vec<(Vec<u64>, f64)> = Vec::new();
             for (_, tokens, weights) in q_names {
                 // Each query token (and each adjacent pair) is one "probe"; a name gains at most
                 // the probe's weight once, from its strongest key (the first one listed).
@@ -490,7 +520,7 @@ impl Index {
                     if t.skel.len() >= 2 {
                         keys.push(key(KeyKind::Skeleton, &t.skel));
                     }
-                    self.probe(&mut s, &keys, weights[i]);
+                    probes.push((keys.clone(), weights[i]));
                     if let Some(next) = tokens.get(i + 1).filter(|n| searchable(n)) {
                         let joined = format!("{}{}", t.text, next.text);
                         let skel = crate::text::phonetic::skeleton(&joined);
@@ -500,30 +530,40 @@ impl Index {
                         if skel.len() >= 3 {
                             keys.push(key(KeyKind::Skeleton, &skel));
                         }
-                        self.probe(&mut s, &keys, (weights[i] + weights[i + 1]) * 0.5);
+                        probes.push((keys.clone(), (weights[i] + weights[i + 1]) * 0.5));
                     }
                 }
             }
-            let all = std::mem::take(&mut s.touched);
-            let schema = q.schema;
-            let mut ranked: Vec<(f32, u32)> = all
-                .iter()
-                .filter(|id| {
-                    let e = self.names[**id as usize].entity as usize;
-                    schema.is_none_or(|sc| sc.compatible(self.entities[e].schema))
-                })
-                .map(|id| (s.acc[*id as usize], *id))
-                .collect();
-            // Reset the accumulators for the next query, keeping the buffer's capacity.
-            for id in &all {
-                s.acc[*id as usize] = 0.0;
+            // Rarest probes first: they find the candidates; very common keys (thousands of
+            // names) then only add weight to names already found, unless too few were.
+            probes.sort_by(|a, b| b.1.total_cmp(&a.1));
+            for (keys, weight) in &probes {
+                let open = abjad || s.touched.len() < 2 * limit;
+                self.probe(&mut s, keys, *weight, open);
             }
-            s.touched = all;
-            s.touched.clear();
+            let schema = q.schema;
+            let Scratch {
+                acc,
+                touched,
+                ranked,
+                ..
+            } = &mut *s;
+            ranked.clear();
+            ranked.extend(
+                touched
+                    .iter()
+                    .filter(|id| {
+                        schema.is_none_or(|sc| sc.compatible(self.name_schema[**id as usize]))
+                    })
+                    .map(|id| (acc[*id as usize], *id)),
+            );
+            // Reset the accumulators for the next query.
+            for id in touched.iter() {
+                acc[*id as usize] = 0.0;
+            }
+            touched.clear();
             if ranked.len() > limit {
-                ranked.select_nth_unstable_by(limit, |a, b| {
-                    b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal)
-                });
+                ranked.select_nth_unstable_by(limit, |a, b| b.0.total_cmp(&a.0));
                 ranked.truncate(limit);
             }
             // Candidate names grouped by entity (names are stored in entity order).

@@ -101,6 +101,7 @@ pub struct Spelling<'a> {
     pub text: &'a str,
     pub skel: &'a str,
     pub cons: &'a str,
+    pub mask: u64,
 }
 
 impl<'a> Spelling<'a> {
@@ -109,6 +110,7 @@ impl<'a> Spelling<'a> {
             text: &t.text,
             skel: &t.skel,
             cons: &t.cons,
+            mask: t.mask,
         }
     }
 }
@@ -171,7 +173,10 @@ pub fn text_similarity(a: &Spelling<'_>, b: &Spelling<'_>, origin: Origin) -> (f
         max_len * 22 / 100
     }
     .max(3);
-    if super::distance::lower_bound(a.text.as_bytes(), b.text.as_bytes()) > useful {
+    // Each edit changes the presence of at most two letters.
+    if ((a.mask ^ b.mask).count_ones() as usize).div_ceil(2) > useful
+        || super::distance::lower_bound(a.text.as_bytes(), b.text.as_bytes()) > useful
+    {
         return (0.0, How::Fuzzy);
     }
     let dist = osa(a.text.as_bytes(), b.text.as_bytes());
@@ -384,12 +389,17 @@ fn joined(a: &Token, b: &Token) -> (String, String, String) {
     (text, skel, cons)
 }
 
-/// Cheap test before joining: lengths within two letters, and the same first or last letter.
+/// Cheap test before joining: lengths within two letters, and the whole starts like the
+/// first part or ends like the second (two letters each).
 fn joinable(whole: &str, a: &str, b: &str) -> bool {
     let len = a.len() + b.len();
-    len.abs_diff(whole.len()) <= 2
-        && (whole.as_bytes().first() == a.as_bytes().first()
-            || whole.as_bytes().last() == b.as_bytes().last())
+    let (w, a, b) = (whole.as_bytes(), a.as_bytes(), b.as_bytes());
+    len.abs_diff(w.len()) <= 2
+        && (w
+            .get(..2)
+            .is_some_and(|p| a.starts_with(p) || (a.len() == 1 && w[0] == a[0]))
+            || w.get(w.len().saturating_sub(2)..)
+                .is_some_and(|s| b.ends_with(s) || (b.len() == 1 && w.last() == b.last())))
 }
 
 /// Ordered pairs of distinct positions, for matching one token against two written
@@ -468,6 +478,7 @@ pub fn align(
                 text: &text,
                 skel: &skel,
                 cons: &cons,
+                mask: crate::text::letter_mask(&text),
             };
             let (sim, _) = text_similarity(&Spelling::of(qt), &whole, Origin::of(qt, &n[a]));
             if sim >= MIN_PAIR_SIM {
@@ -497,6 +508,7 @@ pub fn align(
                 text: &text,
                 skel: &skel,
                 cons: &cons,
+                mask: crate::text::letter_mask(&text),
             };
             let (sim, _) = text_similarity(&whole, &Spelling::of(nt), Origin::of(&q[a], nt));
             if sim >= MIN_PAIR_SIM {

@@ -37,6 +37,10 @@ pub struct Token {
     /// Consonant letters, see [`phonetic::consonants`].
     #[serde(skip)]
     pub cons: String,
+    /// Which letters and digits occur in `text` (bit 0 = a … bit 25 = z, bit 26 = any digit),
+    /// for rejecting dissimilar pairs without computing an edit distance.
+    #[serde(skip)]
+    pub mask: u64,
     pub kind: TokenKind,
     /// Script the word was written in.
     pub script: Script,
@@ -85,6 +89,7 @@ pub fn analyze_with(name: &str, organization: bool, leet: clean::Leet) -> Vec<To
         text: code.to_string(),
         skel: String::new(),
         cons: String::new(),
+        mask: letter_mask(code),
         kind: TokenKind::LegalForm,
         script,
     };
@@ -116,6 +121,7 @@ pub fn analyze_with(name: &str, organization: bool, leet: clean::Leet) -> Vec<To
         tokens.push(Token {
             skel: phonetic::skeleton(&w.text),
             cons: phonetic::consonants(&w.text),
+            mask: letter_mask(&w.text),
             text: w.text.clone(),
             kind,
             script: w.script,
@@ -123,6 +129,15 @@ pub fn analyze_with(name: &str, organization: bool, leet: clean::Leet) -> Vec<To
         i += 1;
     }
     tokens
+}
+
+/// See [`Token::mask`].
+pub fn letter_mask(text: &str) -> u64 {
+    text.bytes().fold(0u64, |m, b| match b {
+        b'a'..=b'z' => m | 1 << (b - b'a'),
+        b'0'..=b'9' => m | 1 << 26,
+        _ => m,
+    })
 }
 
 /// Splits legal words off the words they were written together with (see
