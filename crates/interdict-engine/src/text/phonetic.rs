@@ -113,6 +113,10 @@ pub fn consonants(word: &str) -> String {
         }
         last = Some(c);
     }
+    // A final h is as often silent as written (Juma/Jumah, Masalma/Masalmah, ة and ه).
+    if out.len() > 1 && out.ends_with('h') && word.len() > 2 {
+        out.pop();
+    }
     out
 }
 
@@ -138,7 +142,8 @@ mod tests {
     #[test]
     fn consonant_outlines() {
         assert_eq!(consonants("hassun"), consonants("hswn"));
-        assert_eq!(consonants("nazih"), "nzh");
+        assert_eq!(consonants("nazih"), "nz");
+        assert_eq!(consonants("juma"), consonants("jumah"));
         assert_eq!(consonants("esmaili"), consonants("asmayly"));
         assert_ne!(consonants("hassan"), consonants("khan"));
     }

@@ -231,8 +231,11 @@ pub fn romanize(text: &str) -> Vec<Word> {
             }
             Script::Arabic => {
                 let w = std::mem::take(cur);
-                // The article al- is written joined to its noun.
-                if let Some(rest) = w.strip_prefix("ال").filter(|r| r.chars().count() >= 2) {
+                // The article al- is written joined to its noun — but Allah (الله, in names
+                // such as Abdullah, Khayrallah) is one word.
+                if w == "الله" || w == "لله" {
+                    words.push(Word { text: "allah".into(), script });
+                } else if let Some(rest) = w.strip_prefix("ال").filter(|r| r.chars().count() >= 2) {
                     words.push(Word {
                         text: "al".into(),
                         script,
@@ -349,6 +352,7 @@ mod tests {
     fn arabic_article_and_letters() {
         assert_eq!(texts("حسام سكر"), ["hsam", "skr"]);
         assert_eq!(texts("القطان"), ["al", "qtan"]);
+        assert_eq!(texts("خير الله"), ["khyr", "allah"]);
     }
 
     #[test]
