@@ -22,6 +22,15 @@ use crate::text::{Token, TokenKind};
 pub const MAX_TOKENS: usize = 32;
 /// Pairs below this similarity are not made.
 const MIN_PAIR_SIM: f64 = 0.62;
+/// Joining two tokens is already a stretch: the joined spelling must be close — one letter
+/// off at most (abjad spellings, compared by consonants, a little less).
+fn min_joined_sim(origin: Origin) -> f64 {
+    if origin == Origin::Abjad {
+        0.85
+    } else {
+        0.94
+    }
+}
 /// Cost of unmatched list tokens, relative (see module docs).
 const LIST_COVERAGE_WEIGHT: f64 = 0.25;
 /// The same for organisations, whose distinctive words are not optional the way a middle
@@ -480,8 +489,9 @@ pub fn align(
                 cons: &cons,
                 mask: crate::text::letter_mask(&text),
             };
-            let (sim, _) = text_similarity(&Spelling::of(qt), &whole, Origin::of(qt, &n[a]));
-            if sim >= MIN_PAIR_SIM {
+            let origin = Origin::of(qt, &n[a]);
+            let (sim, _) = text_similarity(&Spelling::of(qt), &whole, origin);
+            if sim >= min_joined_sim(origin) {
                 cands.push(Candidate {
                     sim: sim * 0.97,
                     how: How::Joined,
@@ -510,8 +520,9 @@ pub fn align(
                 cons: &cons,
                 mask: crate::text::letter_mask(&text),
             };
-            let (sim, _) = text_similarity(&whole, &Spelling::of(nt), Origin::of(&q[a], nt));
-            if sim >= MIN_PAIR_SIM {
+            let origin = Origin::of(&q[a], nt);
+            let (sim, _) = text_similarity(&whole, &Spelling::of(nt), origin);
+            if sim >= min_joined_sim(origin) {
                 cands.push(Candidate {
                     sim: sim * 0.97,
                     how: How::Joined,
@@ -646,6 +657,12 @@ mod tests {
         let s = cmp("Mohamed SOLEIMANI", "Qasem SOLEIMANI").score;
         assert!(s < 0.7, "{s}");
         assert!(cmp("John Smith", "Vladimir Putin").score < 0.2);
+    }
+
+    #[test]
+    fn joined_tokens_must_be_close() {
+        // "volkov"+"ivan" joined is not "Volkovova".
+        assert!(cmp("Ivan Volkov", "Olga Volkovova").score < 0.6);
     }
 
     #[test]
