@@ -234,8 +234,12 @@ pub fn romanize(text: &str) -> Vec<Word> {
                 // The article al- is written joined to its noun — but Allah (الله, in names
                 // such as Abdullah, Khayrallah) is one word.
                 if w == "الله" || w == "لله" {
-                    words.push(Word { text: "allah".into(), script });
-                } else if let Some(rest) = w.strip_prefix("ال").filter(|r| r.chars().count() >= 2) {
+                    words.push(Word {
+                        text: "allah".into(),
+                        script,
+                    });
+                } else if let Some(rest) = w.strip_prefix("ال").filter(|r| r.chars().count() >= 2)
+                {
                     words.push(Word {
                         text: "al".into(),
                         script,
