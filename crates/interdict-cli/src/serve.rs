@@ -7,7 +7,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
-use interdict_server::{path_loader, AppState, LoadedList, Loader, ServerConfig};
+use interdict_server::{
+    path_loader, AppState, LoadedList, Loader, ServerConfig, StoreHandle, StoreOpener,
+};
+use interdict_store::{DecisionPolicy, MonitorOptions, WebhookConfig};
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
@@ -21,6 +24,13 @@ pub struct ServeArgs {
     /// JSON configuration file: bind, lists, api_keys, limits.
     #[arg(long)]
     pub config: Option<PathBuf>,
+    /// With a store (--data-dir or --database-url): POST new alerts found by monitoring as
+    /// JSON to this URL.
+    #[arg(long, env = "INTERDICT_WEBHOOK_URL")]
+    pub webhook: Option<String>,
+    /// With a store: score at or above which monitoring raises an alert.
+    #[arg(long, default_value_t = interdict_engine::DEFAULT_THRESHOLD)]
+    pub monitor_threshold: f64,
     /// Print the OpenAPI document and exit.
     #[arg(long)]
     pub openapi: bool,
@@ -85,7 +95,31 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
         path_loader(config.lists.clone())
     };
     let keys = config.api_keys.len();
-    let state = AppState::new(config, loader);
+    let state = if crate::store_cmd::store_configured() {
+        if !(0.0..=1.0).contains(&args.monitor_threshold) {
+            bail!(
+                "--monitor-threshold {} is outside [0, 1]",
+                args.monitor_threshold
+            );
+        }
+        let open: StoreOpener =
+            Arc::new(|| crate::store_cmd::open_store().map_err(|e| format!("{e:#}").into()));
+        let monitor = MonitorOptions {
+            threshold: args.monitor_threshold,
+            actor: "interdict-serve".into(),
+            webhook: args.webhook.clone().map(WebhookConfig::new),
+            threads: 0,
+        };
+        let store = StoreHandle::open(open, monitor, DecisionPolicy::default())
+            .context("opening the store")?;
+        tracing::info!(
+            store = store.location(),
+            "store configured: subjects, alerts, monitoring and audit enabled"
+        );
+        AppState::with_store(config, loader, store)
+    } else {
+        AppState::new(config, loader)
+    };
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -57,6 +57,14 @@ pub fn data_dir() -> PathBuf {
         })
 }
 
+/// Whether `--data-dir` or `--database-url` (or their environment variables) name a store;
+/// `interdict serve` runs with a store only then.
+pub fn store_configured() -> bool {
+    let o = opts();
+    o.data_dir.is_some_and(|d| !d.as_os_str().is_empty())
+        || o.database_url.is_some_and(|u| !u.trim().is_empty())
+}
+
 /// Opens the store the global flags name.
 pub fn open_store() -> Result<Store> {
     let o = opts();

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use crate::config::Scope;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::store_api::Client;
 
 /// The key a request presents: `Authorization: ApiKey <key>` (as yente clients send it) or
 /// `Authorization: Bearer <key>`.
@@ -50,7 +51,7 @@ fn same_key(a: &str, b: &str) -> bool {
 
 /// Checks the key (when keys are configured) and the rate limit; `needed` is the scope of
 /// the route group.
-async fn guard(state: &AppState, needed: Scope, req: Request, next: Next) -> Response {
+async fn guard(state: &AppState, needed: Scope, mut req: Request, next: Next) -> Response {
     let cfg = state.config();
     let mut client = None;
     if !cfg.api_keys.is_empty() {
@@ -98,6 +99,7 @@ async fn guard(state: &AppState, needed: Scope, req: Request, next: Next) -> Res
         e.retry_after = Some(wait.ceil().max(1.0) as u64);
         return e.into_response();
     }
+    req.extensions_mut().insert(Client(client));
     next.run(req).await
 }
 

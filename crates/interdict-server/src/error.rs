@@ -12,6 +12,8 @@ pub enum ServerError {
     Config(String),
     #[error("loading lists: {0}")]
     Load(String),
+    #[error("store: {0}")]
+    Store(String),
     #[error("I/O: {0}")]
     Io(#[from] std::io::Error),
 }

@@ -5,6 +5,10 @@
 //! - a yente-compatible surface (`/match/{dataset}`, `/search/{dataset}`, `/entities/{id}`,
 //!   `/catalog`, `/algorithms`) so clients written for OpenSanctions' yente work unchanged.
 //!
+//! With a store ([`StoreHandle`]) the server also takes subjects (`POST /v1/subjects`), lists
+//! and decides alerts (`/v1/alerts`), runs monitoring (`POST /v1/monitor/run`, and by itself
+//! after every list load) and records every screening request in the audit log.
+//!
 //! The index is built once per list version, held in an [`arc_swap::ArcSwapOption`] and
 //! replaced atomically on reload; requests in flight finish on the generation they started
 //! with. The engine itself knows nothing of HTTP.
@@ -17,6 +21,7 @@ mod metrics;
 pub mod native;
 mod screening;
 pub mod state;
+pub mod store_api;
 pub mod yente;
 
 use std::future::Future;
@@ -42,6 +47,7 @@ use utoipa::{Modify, OpenApi};
 pub use config::{ApiKey as ConfiguredKey, Limits, Scope, ServerConfig};
 pub use error::{ApiError, ServerError};
 pub use state::{load_paths, path_loader, AppState, LoadedList, Loader, ReloadReport};
+pub use store_api::{BoxError, StoreHandle, StoreOpener};
 
 struct SecurityAddon;
 
@@ -65,6 +71,7 @@ impl Modify for SecurityAddon {
     paths(
         native::screen, native::entity, native::lists, native::reload,
         native::healthz, native::readyz, native::metrics,
+        store_api::upsert_subjects, store_api::list_alerts, store_api::decide, store_api::monitor_run,
         yente::match_entities, yente::search, yente::entity, yente::catalog, yente::algorithms,
     ),
     modifiers(&SecurityAddon),
@@ -121,9 +128,13 @@ pub fn router(state: AppState) -> Router {
         .route("/entities/{id}", get(yente::entity))
         .route("/catalog", get(yente::catalog))
         .route("/algorithms", get(yente::algorithms))
+        .route("/v1/alerts", get(store_api::list_alerts))
         .route_layer(from_fn_with_state(state.clone(), auth::require_screen));
     let admin = Router::new()
         .route("/v1/admin/reload", post(native::reload))
+        .route("/v1/subjects", post(store_api::upsert_subjects))
+        .route("/v1/alerts/{id}/decision", post(store_api::decide))
+        .route("/v1/monitor/run", post(store_api::monitor_run))
         .route_layer(from_fn_with_state(state.clone(), auth::require_admin));
     let public = Router::new()
         .route("/healthz", get(native::healthz))

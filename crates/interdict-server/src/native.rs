@@ -5,16 +5,17 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use interdict_engine::{Explanation, IndexStats, ScreenOptions, DEFAULT_THRESHOLD};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiJson;
 use crate::screening::{parse_query, screen_batch, Filter};
 use crate::state::{AppState, ListMeta, Loaded, ReloadReport};
+use crate::store_api::{self, Client};
 use crate::yente::{ftm_entity, FtmEntity};
 
 /// One query: an FtM-style schema and properties (`name`, `birthDate`, `nationality`, …).
@@ -132,6 +133,7 @@ fn check_score(name: &str, v: Option<f64>, default: f64) -> Result<f64, ApiError
     security((), ("api_key" = [])))]
 pub async fn screen(
     State(state): State<AppState>,
+    client: Option<Extension<Client>>,
     ApiJson(req): ApiJson<ScreenRequest>,
 ) -> Result<Json<ScreenResponse>, ApiError> {
     let limits = &state.config().limits;
@@ -243,6 +245,29 @@ pub async fn screen(
         alerts = results.iter().map(|r| r.alerts).sum::<usize>(),
         "screened"
     );
+    if state.store().is_some() {
+        let audited: Vec<Value> = results
+            .iter()
+            .map(|r| {
+                let matches: Vec<Value> = r
+                    .matches
+                    .iter()
+                    .map(|m| json!({"entity_id": m.entity_id, "score": m.score, "match": m.is_match}))
+                    .collect();
+                json!({"id": r.id, "matches": matches})
+            })
+            .collect();
+        let ids: Vec<&str> = results.iter().map(|r| r.id.as_str()).collect();
+        store_api::audit_screening(
+            &state,
+            client.as_ref().map(|c| &c.0),
+            json!({"route": "/v1/screen", "queries": results.len(), "ids": ids,
+                "threshold": threshold, "datasets": req.datasets}),
+            store_api::against(&loaded),
+            Value::Array(audited),
+        )
+        .await?;
+    }
     Ok(Json(ScreenResponse {
         results,
         threshold,

@@ -15,6 +15,7 @@ use crate::auth::RateLimiter;
 use crate::config::ServerConfig;
 use crate::error::ServerError;
 use crate::metrics::Metrics;
+use crate::store_api::{import_batch, StoreHandle};
 
 /// One list as read by a [`Loader`].
 pub struct LoadedList {
@@ -125,6 +126,7 @@ pub(crate) struct Inner {
     pub limiter: RateLimiter,
     pub reload_lock: tokio::sync::Mutex<()>,
     pub started: Instant,
+    pub store: Option<StoreHandle>,
 }
 
 /// What a reload did.
@@ -134,10 +136,24 @@ pub struct ReloadReport {
     pub lists: usize,
     pub entities: usize,
     pub took_ms: u64,
+    /// With a store: `"started"` — the lists are being stored as new versions and
+    /// monitoring runs in the background.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monitoring: Option<String>,
 }
 
 impl AppState {
     pub fn new(config: ServerConfig, loader: Loader) -> AppState {
+        Self::build(config, loader, None)
+    }
+
+    /// A server with a store: subjects, alerts and monitoring routes, an audit record per
+    /// screening request, and monitoring after every list (re)load.
+    pub fn with_store(config: ServerConfig, loader: Loader, store: StoreHandle) -> AppState {
+        Self::build(config, loader, Some(store))
+    }
+
+    fn build(config: ServerConfig, loader: Loader, store: Option<StoreHandle>) -> AppState {
         let limiter = RateLimiter::new(config.limits.rate_per_second, config.limits.rate_burst);
         AppState {
             inner: Arc::new(Inner {
@@ -148,8 +164,14 @@ impl AppState {
                 limiter,
                 reload_lock: tokio::sync::Mutex::new(()),
                 started: Instant::now(),
+                store,
             }),
         }
+    }
+
+    /// The store, when the server has one.
+    pub fn store(&self) -> Option<&StoreHandle> {
+        self.inner.store.as_ref()
     }
 
     pub fn config(&self) -> &ServerConfig {
@@ -182,22 +204,30 @@ impl AppState {
         let start = Instant::now();
         let loader = self.inner.loader.clone();
         let generation = self.current().map(|c| c.generation + 1).unwrap_or(1);
-        let loaded = tokio::task::spawn_blocking(move || {
+        let keep_copy = self.inner.store.is_some();
+        let (loaded, to_store) = tokio::task::spawn_blocking(move || {
             let lists = loader()?;
-            Ok::<_, ServerError>(Loaded::build(lists, generation))
+            // The index takes the entities; the store needs them too (only with a store).
+            let to_store = keep_copy.then(|| import_batch(&lists));
+            Ok::<_, ServerError>((Loaded::build(lists, generation), to_store))
         })
         .await
         .map_err(|e| ServerError::Load(format!("index build task failed: {e}")))??;
-        let report = ReloadReport {
+        let mut report = ReloadReport {
             generation,
             lists: loaded.lists.len(),
             entities: loaded.index.len(),
             took_ms: start.elapsed().as_millis() as u64,
+            monitoring: None,
         };
         self.inner
             .metrics
             .set_index(report.entities as u64, generation);
         self.inner.current.store(Some(Arc::new(loaded)));
+        if let (Some(store), Some(lists)) = (self.inner.store.clone(), to_store) {
+            tokio::spawn(async move { store.sync_lists(lists).await });
+            report.monitoring = Some("started".into());
+        }
         Ok(report)
     }
 }

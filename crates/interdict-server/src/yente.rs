@@ -6,11 +6,11 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::Json;
+use axum::{Extension, Json};
 use interdict_engine::{Match, Query, ScreenOptions, DEFAULT_THRESHOLD};
 use interdict_model::Entity;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, ErrorBody};
@@ -18,6 +18,7 @@ use crate::extract::{ApiJson, QueryPairs};
 use crate::native::loaded;
 use crate::screening::{ftm_properties, parse_query, screen_batch, screen_one, Filter};
 use crate::state::{AppState, Loaded};
+use crate::store_api::{self, Client};
 
 /// The one algorithm; `best` and the empty string resolve to it.
 pub const ALGORITHM: &str = "interdict-v1";
@@ -290,6 +291,7 @@ pub async fn match_entities(
     State(state): State<AppState>,
     Path(dataset): Path<String>,
     q: QueryPairs,
+    client: Option<Extension<Client>>,
     ApiJson(req): ApiJson<MatchRequest>,
 ) -> Result<Json<MatchResponse>, ApiError> {
     let limits = &state.config().limits;
@@ -355,6 +357,29 @@ pub async fn match_entities(
         );
     }
     tracing::info!(queries = responses.len(), "matched");
+    if state.store().is_some() {
+        let audited: Vec<Value> = responses
+            .iter()
+            .map(|(key, r)| {
+                let matches: Vec<Value> = r
+                    .results
+                    .iter()
+                    .map(|m| json!({"entity_id": m.entity.id, "score": m.score, "match": m.is_match}))
+                    .collect();
+                json!({"id": key, "matches": matches})
+            })
+            .collect();
+        let keys: Vec<&String> = responses.keys().collect();
+        store_api::audit_screening(
+            &state,
+            client.as_ref().map(|c| &c.0),
+            json!({"route": format!("/match/{dataset}"), "queries": responses.len(),
+                "ids": keys, "threshold": threshold}),
+            store_api::against(&loaded),
+            Value::Array(audited),
+        )
+        .await?;
+    }
     Ok(Json(MatchResponse { responses, limit }))
 }
 
