@@ -588,6 +588,8 @@ fn token_weight(t: &Token, df: u32, n_names: f64) -> f64 {
     let idf = ((n_names + 1.0) / (df as f64 + 1.0)).ln() + 1.0;
     match t.kind {
         TokenKind::Number => idf,
+        // A Chinese or Korean syllable is short but not a typo: it keeps its full weight.
+        TokenKind::Word if t.syllabic() => idf,
         TokenKind::Word => match t.text.len() {
             0..=2 => idf.min(2.5),
             3 => idf.min(4.5),

@@ -213,14 +213,19 @@ pub fn text_similarity(a: &Spelling<'_>, b: &Spelling<'_>, origin: Origin) -> (f
         Origin::Syllabic => dist <= 1 && cons_dist == 0,
     };
     let fuzzy = match (within, origin) {
-        (true, Origin::Syllabic) => 0.85,
+        (true, Origin::Syllabic) => 0.75,
         (true, _) => {
             1.0 - (consonant_cost * cons_dist as f64 + 0.25 * vowel_dist as f64) / max_len as f64
         }
         (false, Origin::Syllabic | Origin::Transliterated) => edit_sim * 0.6,
         (false, _) => edit_sim * 0.8,
     };
-    let phonetic = if a.skel.len().min(b.skel.len()) >= 3 && skel_equal && edit_sim >= 0.55 {
+    // Syllables from characters are exact or different: no sound-alike credit (Jong ≠ Kyong).
+    let phonetic = if origin != Origin::Syllabic
+        && a.skel.len().min(b.skel.len()) >= 3
+        && skel_equal
+        && edit_sim >= 0.55
+    {
         0.7 + 0.2 * edit_sim
     } else {
         0.0
