@@ -29,23 +29,11 @@ pub enum QueryError {
     Empty,
 }
 
-/// Query properties that carry identifiers (FtM names).
-const ID_PROPERTIES: &[(&str, IdKind)] = &[
-    ("passportNumber", IdKind::Passport),
-    ("idNumber", IdKind::NationalId),
+/// Identifier properties a query may carry beyond the FtM party properties
+/// ([`interdict_model::ftm::ID_PROPS`]): a crypto address given directly, and a common
+/// spelling of the national-id property.
+const EXTRA_ID_PROPERTIES: &[(&str, IdKind)] = &[
     ("nationalId", IdKind::NationalId),
-    ("taxNumber", IdKind::TaxId),
-    ("innCode", IdKind::TaxId),
-    ("registrationNumber", IdKind::Registration),
-    ("ogrnCode", IdKind::Registration),
-    ("leiCode", IdKind::Registration),
-    ("swiftBic", IdKind::SwiftBic),
-    ("imoNumber", IdKind::Imo),
-    ("mmsi", IdKind::Mmsi),
-    ("callSign", IdKind::CallSign),
-    ("email", IdKind::Email),
-    ("website", IdKind::Website),
-    ("phone", IdKind::Phone),
     ("publicKey", IdKind::Crypto),
     ("cryptoWallet", IdKind::Crypto),
 ];
@@ -135,7 +123,10 @@ impl Query {
         q.gender = prop_values(props, "gender")
             .first()
             .and_then(|g| Gender::parse(g));
-        for (p, kind) in ID_PROPERTIES {
+        for (p, kind) in interdict_model::ftm::ID_PROPS
+            .iter()
+            .chain(EXTRA_ID_PROPERTIES)
+        {
             for v in prop_values(props, p) {
                 if !v.trim().is_empty() {
                     q.identifiers.push(Identifier::new(*kind, v));

@@ -16,7 +16,7 @@ use crate::{
 };
 
 /// FtM property → identifier kind, for properties on the party itself.
-const ID_PROPS: &[(&str, IdKind)] = &[
+pub const ID_PROPS: &[(&str, IdKind)] = &[
     ("passportNumber", IdKind::Passport),
     ("idNumber", IdKind::NationalId),
     ("taxNumber", IdKind::TaxId),

@@ -395,12 +395,23 @@ impl Alignment {
     }
 }
 
-/// Two tokens written together, in the given order: (text, skeleton, consonants).
-fn joined(a: &Token, b: &Token) -> (String, String, String) {
+/// Similarity of one token with two others written together in the given order
+/// ("mahdikhanpour" ↔ "mahdi" + "khanpour"), slightly discounted; None below the bar for joins.
+fn joined_similarity(single: &Token, a: &Token, b: &Token) -> Option<f64> {
+    if !joinable(&single.text, &a.text, &b.text) {
+        return None;
+    }
     let text = format!("{}{}", a.text, b.text);
-    let skel = crate::text::phonetic::skeleton(&text);
-    let cons = consonants(&text);
-    (text, skel, cons)
+    let (skel, cons) = (crate::text::phonetic::skeleton(&text), consonants(&text));
+    let whole = Spelling {
+        text: &text,
+        skel: &skel,
+        cons: &cons,
+        mask: crate::text::letter_mask(&text),
+    };
+    let origin = Origin::of(single, a);
+    let (sim, _) = text_similarity(&Spelling::of(single), &whole, origin);
+    (sim >= min_joined_sim(origin)).then_some(sim * 0.97)
 }
 
 /// Cheap test before joining: lengths within two letters, and the whole starts like the
@@ -484,21 +495,9 @@ pub fn align(
             continue;
         }
         for (a, b) in join_pairs(n.len()) {
-            if !joinable(&qt.text, &n[a].text, &n[b].text) {
-                continue;
-            }
-            let (text, skel, cons) = joined(&n[a], &n[b]);
-            let whole = Spelling {
-                text: &text,
-                skel: &skel,
-                cons: &cons,
-                mask: crate::text::letter_mask(&text),
-            };
-            let origin = Origin::of(qt, &n[a]);
-            let (sim, _) = text_similarity(&Spelling::of(qt), &whole, origin);
-            if sim >= min_joined_sim(origin) {
+            if let Some(sim) = joined_similarity(qt, &n[a], &n[b]) {
                 cands.push(Candidate {
-                    sim: sim * 0.97,
+                    sim,
                     how: How::Joined,
                     q: Positions(i, None),
                     n: Positions(a, Some(b)),
@@ -513,23 +512,12 @@ pub fn align(
         for (a, b) in join_pairs(q.len()) {
             // A Chinese or Korean name is already romanised as family + given name; its
             // family name is never half of another word.
-            if (q[0].syllabic() && (a == 0 || b == 0))
-                || !joinable(&nt.text, &q[a].text, &q[b].text)
-            {
+            if q[0].syllabic() && (a == 0 || b == 0) {
                 continue;
             }
-            let (text, skel, cons) = joined(&q[a], &q[b]);
-            let whole = Spelling {
-                text: &text,
-                skel: &skel,
-                cons: &cons,
-                mask: crate::text::letter_mask(&text),
-            };
-            let origin = Origin::of(&q[a], nt);
-            let (sim, _) = text_similarity(&whole, &Spelling::of(nt), origin);
-            if sim >= min_joined_sim(origin) {
+            if let Some(sim) = joined_similarity(nt, &q[a], &q[b]) {
                 cands.push(Candidate {
-                    sim: sim * 0.97,
+                    sim,
                     how: How::Joined,
                     q: Positions(a, Some(b)),
                     n: Positions(j, None),
