@@ -28,7 +28,7 @@ use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::score::{self, features, names, Explanation, Match, NameExplanation, DEFAULT_THRESHOLD};
 use crate::text::clean::{has_edge_digits, Leet};
-use crate::text::{analyze, analyze_with, Token, TokenKind};
+use crate::text::{analyze, analyze_auto, analyze_with, Token, TokenKind};
 use crate::Query;
 
 /// A key filed under more names than this is "common": it adds weight to candidates that
@@ -313,14 +313,16 @@ impl Index {
         // edge ("1van" or "7 Karnes"?) is analysed both ways and the better reading wins.
         let mut q_names: Vec<(String, Vec<Token>, Vec<f64>)> = Vec::new();
         for n in &q.names {
-            // Unknown schema: analyse as an organisation only if a legal form appears.
-            let as_org = org || (q.schema.is_none() && has_legal_form(n));
             let mut readings = vec![Leet::Inner];
             if has_edge_digits(n) {
                 readings.push(Leet::All);
             }
             for leet in readings {
-                let tokens = analyze_with(n, as_org, leet);
+                // Unknown schema: an organisation only if a legal form appears.
+                let tokens = match q.schema {
+                    None => analyze_auto(n, leet).0,
+                    Some(_) => analyze_with(n, org, leet),
+                };
                 if !tokens.is_empty() {
                     let weights = tokens.iter().map(|t| self.weight_of(t)).collect();
                     q_names.push((n.clone(), tokens, weights));
@@ -572,12 +574,6 @@ impl Index {
             out
         })
     }
-}
-
-fn has_legal_form(name: &str) -> bool {
-    analyze(name, true)
-        .iter()
-        .any(|t| t.kind == TokenKind::LegalForm)
 }
 
 /// Rarity weight of a token: `ln((N+1)/(df+1)) + 1` over the N indexed names, reduced for

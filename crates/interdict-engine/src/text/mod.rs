@@ -73,8 +73,26 @@ pub fn analyze(name: &str, organization: bool) -> Vec<Token> {
 
 /// [`analyze`] with a choice of leetspeak reading (see [`clean::Leet`]).
 pub fn analyze_with(name: &str, organization: bool, leet: clean::Leet) -> Vec<Token> {
-    let cleaned = clean::clean_with(name, leet);
-    let mut words = romanize::romanize(&cleaned);
+    tokens_from_words(
+        romanize::romanize(&clean::clean_with(name, leet)),
+        organization,
+    )
+}
+
+/// Analyses a name whose kind is unknown: as an organisation when it contains a legal form,
+/// else as a person. Cleaning and romanisation run once. Returns the tokens and whether the
+/// name was read as an organisation.
+pub fn analyze_auto(name: &str, leet: clean::Leet) -> (Vec<Token>, bool) {
+    let words = romanize::romanize(&clean::clean_with(name, leet));
+    let as_org = tokens_from_words(words.clone(), true);
+    if as_org.iter().any(|t| t.kind == TokenKind::LegalForm) {
+        (as_org, true)
+    } else {
+        (tokens_from_words(words, false), false)
+    }
+}
+
+fn tokens_from_words(mut words: Vec<romanize::Word>, organization: bool) -> Vec<Token> {
     if organization {
         words = split_legal_words(words);
     }
@@ -222,6 +240,14 @@ mod tests {
         assert_eq!(normalize("Аbu Маhdi АL-MUHАNDIS", false), plain);
         assert_eq!(normalize("@bu M@hdi AL-MUH@NDIS", false), plain);
         assert_eq!(normalize("ABU MAHDI al muhandis", false), plain);
+    }
+
+    #[test]
+    fn unknown_kind_reads_legal_forms() {
+        let (t, org) = analyze_auto("Wuhan Xiaoruizhi Co Ltd", clean::Leet::Inner);
+        assert!(org && t.iter().any(|t| t.kind == TokenKind::LegalForm));
+        let (t, org) = analyze_auto("Maria Lopez", clean::Leet::Inner);
+        assert!(!org && t.iter().all(|t| t.kind != TokenKind::LegalForm));
     }
 
     #[test]
