@@ -300,7 +300,7 @@ impl Index {
 
     fn weight_of(&self, t: &Token) -> f64 {
         let n = self.names.len().max(1) as f64;
-        token_weight(t, self.df.get(&t.text).copied().unwrap_or(0), n).min(self.max_weight)
+        query_token_weight(t, self.df.get(&t.text).copied().unwrap_or(0), n).min(self.max_weight)
     }
 
     /// Screens one query. Results are sorted by score, best first.
@@ -577,23 +577,30 @@ impl Index {
 }
 
 /// Rarity weight of a token: `ln((N+1)/(df+1)) + 1` over the N indexed names, reduced for
-/// particles, legal forms and initials, which say little about identity, and capped for
-/// words of two or three letters, which carry little information however rare (a misspelt
-/// "al" must not weigh like a unique surname).
+/// particles, legal forms and initials, which say little about identity.
 fn token_weight(t: &Token, df: u32, n_names: f64) -> f64 {
     let idf = ((n_names + 1.0) / (df as f64 + 1.0)).ln() + 1.0;
     match t.kind {
-        TokenKind::Number => idf,
-        // A Chinese or Korean syllable is short but not a typo: it keeps its full weight.
-        TokenKind::Word if t.syllabic() => idf,
-        TokenKind::Word => match t.text.len() {
-            0..=2 => idf.min(2.5),
-            3 => idf.min(4.5),
-            _ => idf,
-        },
+        TokenKind::Word | TokenKind::Number => idf,
         TokenKind::Particle => 0.3,
         TokenKind::LegalForm => 0.4,
         TokenKind::Initial => idf.min(3.0) * 0.5,
+    }
+}
+
+/// The weight of a query token. A query word of two or three letters is capped, however
+/// rare: it carries little information, and a misspelt particle ("ab" for "al") must not
+/// weigh like a unique surname when it finds no partner. (List words keep their weight: a
+/// listed "Xu" is a surname, not a typo. Chinese and Korean syllables are not typos either.)
+fn query_token_weight(t: &Token, df: u32, n_names: f64) -> f64 {
+    let w = token_weight(t, df, n_names);
+    if t.kind != TokenKind::Word || t.syllabic() {
+        return w;
+    }
+    match t.text.len() {
+        0..=2 => w.min(2.5),
+        3 => w.min(4.5),
+        _ => w,
     }
 }
 

@@ -16,7 +16,7 @@ use super::distance::osa;
 use serde::Serialize;
 
 use crate::text::phonetic::consonants;
-use crate::text::{Token, TokenKind};
+use crate::text::{Script, Token, TokenKind};
 
 /// Tokens of a name that are compared; later ones are ignored (no real name comes close).
 pub const MAX_TOKENS: usize = 32;
@@ -133,6 +133,9 @@ pub enum Origin {
     Abjad,
     /// One side from Han or Hangul characters: romanised syllables, no typos.
     Syllabic,
+    /// As `Syllabic`, from Hangul: the romanisation systems lists use differ in consonants
+    /// too (Kyong/Gyong, Chon/Jon).
+    Hangul,
     /// One side romanised from another alphabet (Cyrillic, Greek …): spelling variants of
     /// the same sounds, no typos.
     Transliterated,
@@ -142,6 +145,8 @@ impl Origin {
     pub fn of(a: &Token, b: &Token) -> Origin {
         if a.from_abjad() || b.from_abjad() {
             Origin::Abjad
+        } else if a.script == Script::Hangul || b.script == Script::Hangul {
+            Origin::Hangul
         } else if a.syllabic() || b.syllabic() {
             Origin::Syllabic
         } else if a.transliterated() || b.transliterated() {
@@ -211,17 +216,18 @@ pub fn text_similarity(a: &Spelling<'_>, b: &Spelling<'_>, origin: Origin) -> (f
         Origin::Transliterated => dist <= allowed && (cons_dist <= 1 || skel_equal),
         // Syllables from characters: one vowel at most (Kyong/Kyung), consonants equal.
         Origin::Syllabic => dist <= 1 && cons_dist == 0,
+        Origin::Hangul => (dist <= 1 && cons_dist == 0) || korean_variants(a.text, b.text),
     };
     let fuzzy = match (within, origin) {
-        (true, Origin::Syllabic) => 0.75,
+        (true, Origin::Syllabic | Origin::Hangul) => 0.75,
         (true, _) => {
             1.0 - (consonant_cost * cons_dist as f64 + 0.25 * vowel_dist as f64) / max_len as f64
         }
-        (false, Origin::Syllabic | Origin::Transliterated) => edit_sim * 0.6,
+        (false, Origin::Syllabic | Origin::Hangul | Origin::Transliterated) => edit_sim * 0.6,
         (false, _) => edit_sim * 0.8,
     };
     // Syllables from characters are exact or different: no sound-alike credit (Jong ≠ Kyong).
-    let phonetic = if origin != Origin::Syllabic
+    let phonetic = if !matches!(origin, Origin::Syllabic | Origin::Hangul)
         && a.skel.len().min(b.skel.len()) >= 3
         && skel_equal
         && edit_sim >= 0.55
@@ -235,6 +241,25 @@ pub fn text_similarity(a: &Spelling<'_>, b: &Spelling<'_>, origin: Origin) -> (f
     } else {
         (fuzzy, How::Fuzzy)
     }
+}
+
+/// Whether two romanised Korean syllables differ only in how romanisation systems write the
+/// same consonant: k/g, t/d, p/b, ch/j, r/l (경 Kyong/Gyong, 전 Chon/Jon, 리 Ri/Li).
+fn korean_variants(a: &str, b: &str) -> bool {
+    fn canon(s: &str) -> String {
+        s.replace("ng", "N")
+            .replace("ch", "j")
+            .chars()
+            .map(|c| match c {
+                'g' => 'k',
+                'd' => 't',
+                'b' => 'p',
+                'l' => 'r',
+                c => c,
+            })
+            .collect()
+    }
+    a != b && a.len() <= 6 && b.len() <= 6 && canon(a) == canon(b)
 }
 
 /// Similarity of a word written in an abjad (Arabic, Hebrew) with another word: by the
@@ -650,6 +675,12 @@ mod tests {
         let s = cmp("Mohamed SOLEIMANI", "Qasem SOLEIMANI").score;
         assert!(s < 0.7, "{s}");
         assert!(cmp("John Smith", "Vladimir Putin").score < 0.2);
+    }
+
+    #[test]
+    fn korean_romanisation_variants() {
+        assert!(korean_variants("kun", "gun") && korean_variants("jon", "chon"));
+        assert!(!korean_variants("jong", "kyong") && !korean_variants("kim", "kim"));
     }
 
     #[test]
