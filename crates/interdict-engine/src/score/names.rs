@@ -162,7 +162,8 @@ impl Origin {
 /// Alphabetic: edit distance within an allowance that grows with length, where a vowel edit
 /// (Hamas/Hemas, Sytrol/Sitrol) costs a third of a consonant edit (Caron/Carbon), and the
 /// skeleton as a second opinion for transliteration variants (Korotchenko/Korotjenko).
-/// Syllabic: vowel differences only, or consonants of the same class (Kyong/Gyeong).
+/// Syllabic: pinyin syllables are equal or different; Hangul syllables may differ in one
+/// vowel or in how a romanisation system writes a consonant (Kyong/Gyong).
 /// Abjad: by consonants, see [`abjad_similarity`].
 pub fn text_similarity(a: &Spelling<'_>, b: &Spelling<'_>, origin: Origin) -> (f64, How) {
     let max_len = a.text.len().max(b.text.len());
@@ -215,7 +216,8 @@ pub fn text_similarity(a: &Spelling<'_>, b: &Spelling<'_>, origin: Origin) -> (f
         // Russian Baguslauski), more only within their sound class (Dotsenko ≠ Kostenko).
         Origin::Transliterated => dist <= allowed && (cons_dist <= 1 || skel_equal),
         // Syllables from characters: one vowel at most (Kyong/Kyung), consonants equal.
-        Origin::Syllabic => dist <= 1 && cons_dist == 0,
+        // Pinyin is one system: a syllable that differs at all is another syllable.
+        Origin::Syllabic => false,
         Origin::Hangul => (dist <= 1 && cons_dist == 0) || korean_variants(a.text, b.text),
     };
     let fuzzy = match (within, origin) {
