@@ -233,14 +233,16 @@ pub fn is_particle(word: &str) -> bool {
 }
 
 /// Whether `word` is a misspelling of `vocab`: one edit (two for long words), starting with
-/// the same letter or with the first two letters swapped.
+/// the same letter, with the first two letters swapped, or with one letter put in front.
 fn misspelling_of(word: &str, vocab: &str) -> bool {
     let (w, v) = (word.as_bytes(), vocab.as_bytes());
     if w.len() < 4 || v.len() < 5 {
         return false;
     }
     let allowed = if v.len() >= 9 { 2 } else { 1 };
-    let start_ok = w[0] == v[0] || (w.len() > 1 && w[0] == v[1] && w[1] == v[0]);
+    // Same first letter, the first two swapped, or one letter put in front (Djoint).
+    let start_ok =
+        w[0] == v[0] || (w.len() > 1 && (w[1] == v[0] || (w[0] == v[1] && w[1] == v[0])));
     start_ok && w.len().abs_diff(v.len()) <= allowed && osa(w, v) <= allowed
 }
 
@@ -323,6 +325,7 @@ mod tests {
         assert_eq!(canonical("stok"), "stock");
         assert_eq!(canonical("jint"), "joint");
         assert_eq!(canonical("goranichennoi"), "ogranichennoi");
+        assert_eq!(canonical("djoint"), "joint");
         // Not legal words.
         assert_eq!(canonical("unlimited"), "unlimited");
         assert_eq!(canonical("stark"), "stark");
