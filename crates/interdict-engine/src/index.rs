@@ -15,8 +15,9 @@
 //! word (not a particle or legal form) that is equal, one edit apart (Damerau, for words of 4+
 //! letters), phonetically equal, or equal to two adjacent words joined — and if its
 //! accumulated key weight ranks it among the top [`ScreenOptions::candidates`] names (default
-//! 24). Names sharing nothing of the sort cannot reach the threshold anyway: the name
-//! score requires most of the query's weight to be matched.
+//! 24, 48 for Arabic-script queries) and its weight is at least half the best candidate's.
+//! Names sharing nothing of the sort cannot reach the threshold anyway: the name score
+//! requires most of the query's weight to be matched.
 //! Identifiers are indexed by their comparison key and always retrieved.
 
 use std::cell::RefCell;
@@ -34,6 +35,10 @@ use crate::Query;
 /// A key filed under more names than this is "common": it adds weight to candidates that
 /// rarer keys found, but does not bring in new ones on its own (see [`Index::screen`]).
 const COMMON_KEY: usize = 1500;
+
+/// Candidates whose accumulated key weight is below this share of the best candidate's are
+/// not scored.
+const RELATIVE_FLOOR: f32 = 0.5;
 
 /// Options for one screening call.
 #[derive(Clone, Debug)]
@@ -568,8 +573,15 @@ impl Index {
                 ranked.select_nth_unstable_by(limit, |a, b| b.0.total_cmp(&a.0));
                 ranked.truncate(limit);
             }
+            // Names that share far less with the query than the best candidate does cannot
+            // outscore it; they are not worth aligning.
+            let best = ranked.iter().map(|(a, _)| *a).fold(0.0f32, f32::max);
             // Candidate names grouped by entity (names are stored in entity order).
-            let mut out: Vec<u32> = ranked.iter().map(|(_, id)| *id).collect();
+            let mut out: Vec<u32> = ranked
+                .iter()
+                .filter(|(a, _)| *a >= RELATIVE_FLOOR * best)
+                .map(|(_, id)| *id)
+                .collect();
             out.sort_unstable();
             out
         })
