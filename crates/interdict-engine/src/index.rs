@@ -18,7 +18,7 @@
 //! 24, 48 for Arabic-script queries) and its weight is at least half the best candidate's.
 //! Names sharing nothing of the sort cannot reach the threshold anyway: the name score
 //! requires most of the query's weight to be matched.
-//! A key filed under more than [`COMMON_KEY`] names (a very common word or outline) only adds
+//! A key filed under more than `COMMON_KEY` names (1 500; a very common word or outline) only adds
 //! weight to names that rarer keys found, unless fewer than twice the candidate limit were
 //! found; a query made only of very common words may therefore miss a name that shares just
 //! one of them — such a name would fall below the threshold through the evidence factor anyway.
