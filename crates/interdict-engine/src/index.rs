@@ -379,11 +379,14 @@ impl Index {
             feats.extend(features::birth_date(q, e));
             feats.extend(features::country(q, e));
             feats.extend(features::gender(q, e));
-            let name_score = best.as_ref().map(|b| (b.comparison.score, b.kind));
+            let name_score = best
+                .as_ref()
+                .map(|(a, _, n)| (a.score, e.names[n.name as usize].kind));
             let score = score::combine(name_score, &mut feats);
             if score < cutoff {
                 continue;
             }
+            let best = best.map(|b| self.explain_name(ei, &b, &q_names));
             results.push(Match {
                 entity_id: e.id.clone(),
                 schema: e.schema,
@@ -414,7 +417,7 @@ impl Index {
         ei: u32,
         name_ids: &[u32],
         q_names: &[(String, Vec<Token>, Vec<f64>)],
-    ) -> Option<NameExplanation> {
+    ) -> Option<(names::Alignment, usize, &IndexedName)> {
         let (start, end) = self.entity_names[ei as usize];
         let e = &self.entities[ei as usize];
         let org = e.schema != interdict_model::Schema::Person;
@@ -433,16 +436,24 @@ impl Index {
                 }
             }
         }
-        best.map(|(a, qi, name)| {
-            let (qn, qt, _) = &q_names[qi];
-            let n = &e.names[name.name as usize];
-            NameExplanation {
-                query: qn.clone(),
-                matched: n.value.clone(),
-                kind: n.kind,
-                comparison: a.explain(qt, &name.tokens),
-            }
-        })
+        best
+    }
+
+    /// The explanation of a best name pair (built only for results that are returned).
+    fn explain_name(
+        &self,
+        ei: u32,
+        (a, qi, name): &(names::Alignment, usize, &IndexedName),
+        q_names: &[(String, Vec<Token>, Vec<f64>)],
+    ) -> NameExplanation {
+        let (qn, qt, _) = &q_names[*qi];
+        let n = &self.entities[ei as usize].names[name.name as usize];
+        NameExplanation {
+            query: qn.clone(),
+            matched: n.value.clone(),
+            kind: n.kind,
+            comparison: a.explain(qt, &name.tokens),
+        }
     }
 
     /// Adds `weight` to every name filed under any of `keys`, once per name.

@@ -240,9 +240,9 @@ fn misspelling_of(word: &str, vocab: &str) -> bool {
         return false;
     }
     let allowed = if v.len() >= 9 { 2 } else { 1 };
-    // Same first letter, the first two swapped, or one letter put in front (Djoint).
-    let start_ok =
-        w[0] == v[0] || (w.len() > 1 && (w[1] == v[0] || (w[0] == v[1] && w[1] == v[0])));
+    // Same first letter, or the vocabulary's first letter second: the first two letters
+    // swapped (Goranichennoi) or one letter put in front (Djoint).
+    let start_ok = w[0] == v[0] || (w.len() > 1 && w[1] == v[0]);
     start_ok && w.len().abs_diff(v.len()) <= allowed && osa(w, v) <= allowed
 }
 
