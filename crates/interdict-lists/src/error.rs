@@ -63,6 +63,26 @@ impl ListError {
         }
     }
 
+    /// A csv crate error with its line and byte position.
+    pub fn csv(path: &Path, e: csv::Error) -> Self {
+        let pos = e
+            .position()
+            .map(|p| Position {
+                line: Some(p.line()),
+                byte: Some(p.byte()),
+            })
+            .unwrap_or_default();
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => ListError::io(path, io),
+            csv::ErrorKind::Utf8 { err, .. } => ListError::syntax(
+                path,
+                pos,
+                format!("invalid UTF-8 in field {}", err.field() + 1),
+            ),
+            other => ListError::syntax(path, pos, format!("malformed CSV: {other:?}")),
+        }
+    }
+
     pub fn syntax(path: &Path, pos: Position, msg: impl Into<String>) -> Self {
         ListError::Syntax {
             path: path.to_path_buf(),

@@ -111,7 +111,7 @@ pub fn read_reader<R: BufRead>(
     };
     if !csv
         .read_record(&mut record)
-        .map_err(|e| csv_error(path, e))?
+        .map_err(|e| ListError::csv(path, e))?
     {
         return Err(ListError::Empty {
             path: path.to_path_buf(),
@@ -138,7 +138,7 @@ pub fn read_reader<R: BufRead>(
     }
     while csv
         .read_record(&mut record)
-        .map_err(|e| csv_error(path, e))?
+        .map_err(|e| ListError::csv(path, e))?
     {
         let pos = header_pos(&record);
         if record.iter().all(|c| c.trim().is_empty()) {
@@ -161,25 +161,6 @@ pub fn read_reader<R: BufRead>(
         info.entities += 1;
     }
     Ok(info)
-}
-
-fn csv_error(path: &Path, e: csv::Error) -> ListError {
-    let pos = e
-        .position()
-        .map(|p| Position {
-            line: Some(p.line()),
-            byte: Some(p.byte()),
-        })
-        .unwrap_or_default();
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => ListError::io(path, io),
-        csv::ErrorKind::Utf8 { err, .. } => ListError::syntax(
-            path,
-            pos,
-            format!("invalid UTF-8 in field {}", err.field() + 1),
-        ),
-        other => ListError::syntax(path, pos, format!("malformed CSV: {other:?}")),
-    }
 }
 
 /// The `;`-separated values of a cell.

@@ -593,7 +593,7 @@ fn read_rows_csv<R: BufRead>(
     loop {
         let more = csv
             .read_record(&mut record)
-            .map_err(|e| csv_error(path, e))?;
+            .map_err(|e| ListError::csv(path, e))?;
         if !more {
             break;
         }
@@ -656,25 +656,6 @@ fn preamble_date(row: &[String]) -> Option<String> {
     parse_uk_date(value)
         .or_else(|| PartialDate::parse_loose(value).into_iter().next())
         .map(|d| d.to_iso())
-}
-
-fn csv_error(path: &Path, e: csv::Error) -> ListError {
-    let pos = e
-        .position()
-        .map(|p| Position {
-            line: Some(p.line()),
-            byte: Some(p.byte()),
-        })
-        .unwrap_or_default();
-    match e.into_kind() {
-        csv::ErrorKind::Io(io) => ListError::io(path, io),
-        csv::ErrorKind::Utf8 { err, .. } => ListError::syntax(
-            path,
-            pos,
-            format!("invalid UTF-8 in field {}", err.field() + 1),
-        ),
-        other => ListError::syntax(path, pos, format!("malformed CSV: {other:?}")),
-    }
 }
 
 /// Reads an OFSI ConList CSV file (`ConList.csv` layout).
