@@ -33,7 +33,8 @@ use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::score::{self, features, names, Explanation, Match, NameExplanation, DEFAULT_THRESHOLD};
 use crate::text::clean::{has_edge_digits, Leet};
-use crate::text::{analyze, analyze_auto, analyze_with, Token, TokenKind};
+use crate::text::phonetic::consonants;
+use crate::text::{abjad, analyze, analyze_auto, analyze_with, Token, TokenKind};
 use crate::Query;
 
 /// A key filed under more names than this is "common": it adds weight to candidates that
@@ -117,6 +118,29 @@ fn deletion_keys(word: &[u8], buf: &mut Vec<u8>, out: &mut Vec<u64>) {
         buf.extend_from_slice(&word[i + 1..]);
         out.push(key_bytes(KeyKind::Deletion, buf));
     }
+}
+
+/// The key of a consonant outline, marked when the word starts with a vowel (Ahmed `Ahmd`
+/// is not Hamid `hmd`, Ali `Al` not Lee `l`); None when it would be a single letter.
+fn outline_key(vowel_first: bool, cons: &str) -> Option<u64> {
+    if cons.len() + usize::from(vowel_first) < 2 {
+        return None;
+    }
+    let mut h = FxHasher::default();
+    h.write_u8(KeyKind::Consonants as u8);
+    if vowel_first {
+        h.write_u8(b'A');
+    }
+    h.write(cons.as_bytes());
+    h.write_u8(0xff);
+    Some(h.finish())
+}
+
+fn starts_with_vowel(text: &str) -> bool {
+    matches!(
+        text.as_bytes().first(),
+        Some(b'a' | b'e' | b'i' | b'o' | b'u')
+    )
 }
 
 fn searchable(t: &Token) -> bool {
@@ -232,9 +256,7 @@ impl Index {
                 if t.skel.len() >= 2 {
                     keys.push(key(KeyKind::Skeleton, &t.skel));
                 }
-                if t.cons.len() >= 2 {
-                    keys.push(key(KeyKind::Consonants, &t.cons));
-                }
+                keys.extend(outline_key(starts_with_vowel(&t.text), &t.cons));
                 if t.text.len() >= 4 {
                     keys.push(key(KeyKind::Deletion, &t.text));
                     deletion_keys(t.text.as_bytes(), &mut buf, &mut keys);
@@ -250,7 +272,23 @@ impl Index {
                         && ta.kind != TokenKind::LegalForm
                         && (searchable(ta) || searchable(tb))
                     {
-                        keys.push(key(KeyKind::Joined, &format!("{}{}", ta.text, tb.text)));
+                        let joined = format!("{}{}", ta.text, tb.text);
+                        keys.push(key(KeyKind::Joined, &joined));
+                        // For Arabic-script queries written as one word (محمدحسین).
+                        let cons = consonants(&joined);
+                        if cons.len() >= 4 {
+                            keys.extend(outline_key(starts_with_vowel(&joined), &cons));
+                        }
+                    }
+                }
+            }
+            // Three words around a particle, written as one: Abd al-Qadir ↔ عبدالقادر.
+            for w in name.tokens.windows(3) {
+                if w[1].kind == TokenKind::Particle && (searchable(&w[0]) || searchable(&w[2])) {
+                    let joined = format!("{}{}{}", w[0].text, w[1].text, w[2].text);
+                    let cons = consonants(&joined);
+                    if cons.len() >= 4 {
+                        keys.extend(outline_key(starts_with_vowel(&joined), &cons));
                     }
                 }
             }
@@ -309,7 +347,19 @@ impl Index {
 
     fn weight_of(&self, t: &Token) -> f64 {
         let n = self.names.len().max(1) as f64;
-        query_token_weight(t, self.df.get(&t.text).copied().unwrap_or(0), n).min(self.max_weight)
+        let df = self.df.get(&t.text).copied().unwrap_or(0);
+        // An Arabic-script word is rarely written so in the lists; how common it is shows in
+        // how many names share its consonant outline (رزق: a few Rizq; محمد: thousands of
+        // Mohammeds). Its few letters say nothing about it: no short-word cap.
+        if df == 0 && t.kind == TokenKind::Word && !t.abjad.is_empty() {
+            let usual = abjad::outlines(&t.abjad, 1);
+            let first = abjad::initial_vowel(&t.abjad)[0];
+            if let Some(k) = usual.first().and_then(|o| outline_key(first, o)) {
+                let shared = self.postings.get(&k).map_or(0, Vec::len);
+                return token_weight(t, shared as u32, n).min(self.max_weight);
+            }
+        }
+        query_token_weight(t, df, n).min(self.max_weight)
     }
 
     /// Screens one query. Results are sorted by score, best first.
@@ -456,23 +506,40 @@ impl Index {
         }
     }
 
-    /// Adds `weight` to every name filed under any of `keys`, once per name.
+    /// Adds `weight` to every name filed under any of `keys`, once per name: in full for
+    /// the first key (the word itself), 0.8 for the others (variants, outlines).
+    /// With `by_rarity`, the factor of a key other than the first also falls with the number
+    /// of names filed under it, and keys are walked most telling first: for Arabic-script
+    /// words, whose keys are coarse consonant outlines, an outline shared by three names says
+    /// more than one shared by three hundred (رزق finds Rizq ahead of the many names that
+    /// only share the outline of ريمون), where otherwise hundreds of names would tie.
     /// With `open` false, keys filed under more than [`COMMON_KEY`] names only add to names
     /// that other keys already found.
-    fn probe(&self, s: &mut Scratch, keys: &[u64], weight: f64, open: bool) {
+    fn probe(&self, s: &mut Scratch, keys: &[u64], weight: f64, open: bool, by_rarity: bool) {
         s.generation = s.generation.wrapping_add(1);
         if s.generation == 0 {
             s.stamp.iter_mut().for_each(|x| *x = 0);
             s.generation = 1;
         }
         let g = s.generation;
-        for (strength, k) in keys.iter().enumerate() {
-            let factor = if strength == 0 { 1.0 } else { 0.8 };
-            let Some(list) = self.postings.get(k) else {
-                continue;
-            };
-            let may_add = open || list.len() <= COMMON_KEY;
-            if !may_add {
+        let mut lists: Vec<(f64, &[u32])> = keys
+            .iter()
+            .enumerate()
+            .filter_map(|(strength, k)| {
+                let list = self.postings.get(k)?;
+                let factor = match (strength, by_rarity) {
+                    (0, _) => 1.0,
+                    (_, false) => 0.8,
+                    (_, true) => 0.8 * (1.0 - 0.05 * (list.len() as f64).log10()),
+                };
+                Some((factor, list.as_slice()))
+            })
+            .collect();
+        if by_rarity {
+            lists.sort_by(|a, b| b.0.total_cmp(&a.0));
+        }
+        for (factor, list) in lists {
+            if !open && list.len() > COMMON_KEY {
                 // Walking thousands of names only to nudge the ones already found is not
                 // worth its cost; rarer keys have ranked them.
                 continue;
@@ -483,9 +550,6 @@ impl Index {
                     continue;
                 }
                 if s.acc[idx] == 0.0 {
-                    if !may_add {
-                        continue;
-                    }
                     s.touched.push(name_id);
                 }
                 s.stamp[idx] = g;
@@ -529,8 +593,16 @@ impl Index {
                     }
                     keys.clear();
                     keys.push(key(KeyKind::Text, &t.text));
-                    if t.from_abjad() && t.cons.len() >= 2 {
-                        keys.push(key(KeyKind::Consonants, &t.cons));
+                    if t.from_abjad() && t.abjad.is_empty() {
+                        // Hebrew: the outline of its romanisation.
+                        keys.extend(outline_key(starts_with_vowel(&t.text), &t.cons));
+                    }
+                    // An Arabic-script word: the outlines of its readings in other schools
+                    // (Persian Morteza for مرتضى, French Djamel for جمال).
+                    for o in abjad::outlines(&t.abjad, abjad::LOOKUP_OUTLINES) {
+                        for v in abjad::initial_vowel(&t.abjad) {
+                            keys.extend(outline_key(*v, &o));
+                        }
                     }
                     if t.text.len() >= 4 {
                         keys.push(key(KeyKind::Joined, &t.text));
@@ -561,7 +633,7 @@ impl Index {
             probes.sort_by(|a, b| b.1.total_cmp(&a.1));
             for (keys, weight) in &probes {
                 let open = abjad || s.touched.len() < 2 * limit;
-                self.probe(&mut s, keys, *weight, open);
+                self.probe(&mut s, keys, *weight, open, abjad);
             }
             let schema = q.schema;
             let Scratch {

@@ -10,7 +10,9 @@
 //! shared word, a one-edit variant, an equal phonetic skeleton, consonant outline or two
 //! words written together): a subject passes if any of its tokens, or two of them joined,
 //! equals a delta token or joined pair up to one deletion on either side, or shares a
-//! skeleton or consonant outline with one, or any identifier key is shared. It can only
+//! skeleton or consonant outline with one (an Arabic-script word: any outline the engine
+//! looks up; a delta name: also the outlines of its words joined), or any identifier key is
+//! shared. It can only
 //! let through too much, never too little, as long as the engine retrieves by those keys.
 //!
 //! Stored tokens depend on the engine's analysis; [`analysis_fingerprint`] changes when the
@@ -18,7 +20,8 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
-use interdict_engine::text::{analyze, Token, TokenKind};
+use interdict_engine::text::phonetic::consonants;
+use interdict_engine::text::{abjad, analyze, Token, TokenKind};
 use interdict_model::{Entity, Identifier, Schema};
 
 use crate::util::sha256_hex;
@@ -52,7 +55,7 @@ fn token_sig(t: &Token) -> String {
 /// Changes whenever the engine analyses any probe name differently.
 pub fn analysis_fingerprint() -> String {
     // The stored key format's version is part of it too.
-    let mut s = String::from("keys-v2|");
+    let mut s = String::from("keys-v3|");
     for (name, org) in PROBES {
         for t in analyze(name, *org) {
             s.push_str(&token_sig(&t));
@@ -84,7 +87,8 @@ fn searchable(t: &Token) -> bool {
 /// The stored form of a subject's tokens: `text,skel,cons,flag` per token (flag `a`: a
 /// searchable word from an abjad script, `w`: another searchable word or number, `-`: a
 /// particle, legal form or initial; `j`: two adjacent searchable words joined, in either
-/// order, with the skeleton of the joined text), separated by spaces.
+/// order, with the skeleton of the joined text; `o`: another consonant outline of an
+/// Arabic-script word, see `abjad::outlines`), separated by spaces.
 pub fn subject_keys(s: &SubjectInput) -> String {
     let mut out = String::new();
     for name in &s.names {
@@ -123,6 +127,14 @@ pub fn subject_keys(s: &SubjectInput) -> String {
                     (true, false) => 'w',
                     _ => '-',
                 });
+                // The other readings of an Arabic-script word that the engine looks up.
+                if searchable(t) {
+                    for o in abjad::outlines(&t.abjad, abjad::LOOKUP_OUTLINES) {
+                        out.push_str(" ,,");
+                        out.push_str(&clean(&o));
+                        out.push_str(",o");
+                    }
+                }
             }
         }
     }
@@ -179,8 +191,18 @@ impl DeltaFilter {
                                 if skel.len() >= 2 {
                                     f.skels.insert(skel);
                                 }
+                                // Joined words are filed by outline for Arabic-script words.
+                                f.cons.insert(consonants(&j));
                                 push_deletions(&j, &mut f.words);
                             }
+                        }
+                    }
+                    for w in tokens.windows(3) {
+                        if w[1].kind == TokenKind::Particle {
+                            f.cons.insert(consonants(&format!(
+                                "{}{}{}",
+                                w[0].text, w[1].text, w[2].text
+                            )));
                         }
                     }
                 }
@@ -238,6 +260,7 @@ impl DeltaFilter {
                         || self.word_hit(text, &mut buf)
                 }
                 "j" => self.words.contains(text) || (skel.len() >= 3 && self.skels.contains(skel)),
+                "o" => cons.len() >= 2 && self.cons.contains(cons),
                 _ => false,
             };
             if hit {

@@ -15,6 +15,7 @@
 use super::distance::osa;
 use serde::Serialize;
 
+use crate::text::abjad;
 use crate::text::phonetic::consonants;
 use crate::text::{Script, Token, TokenKind};
 
@@ -31,6 +32,8 @@ fn min_joined_sim(origin: Origin) -> f64 {
         0.94
     }
 }
+/// Similarity factor for a particle paired with a word that is not one.
+const PARTICLE_WORD_FACTOR: f64 = 0.85;
 /// Cost of unmatched list tokens, relative (see module docs).
 const LIST_COVERAGE_WEIGHT: f64 = 0.25;
 /// The same for organisations, whose distinctive words are not optional the way a middle
@@ -88,7 +91,12 @@ pub fn token_similarity(q: &Token, n: &Token, org: bool) -> (f64, How) {
             (0.0, How::Initial)
         };
     }
-    let sim = text_similarity(&Spelling::of(q), &Spelling::of(n), Origin::of(q, n));
+    let mut sim = text_similarity(&Spelling::of(q), &Spelling::of(n), Origin::of(q, n));
+    // A particle against a real name part is a weak pair ("al" is not "Ali"): the word's
+    // own partner, if any, must win.
+    if (q.kind == TokenKind::Particle) != (n.kind == TokenKind::Particle) {
+        sim.0 *= PARTICLE_WORD_FACTOR;
+    }
     if org && sim.0 < 0.75 {
         let (short, long) = if q.text.len() < n.text.len() {
             (q, n)
@@ -111,6 +119,8 @@ pub struct Spelling<'a> {
     pub skel: &'a str,
     pub cons: &'a str,
     pub mask: u64,
+    /// The Arabic letters, for words written in Arabic script (see [`crate::text::abjad`]).
+    pub abjad: &'a str,
 }
 
 impl<'a> Spelling<'a> {
@@ -120,6 +130,7 @@ impl<'a> Spelling<'a> {
             skel: &t.skel,
             cons: &t.cons,
             mask: t.mask,
+            abjad: &t.abjad,
         }
     }
 }
@@ -171,7 +182,11 @@ pub fn text_similarity(a: &Spelling<'_>, b: &Spelling<'_>, origin: Origin) -> (f
         return (0.0, How::Fuzzy);
     }
     if origin == Origin::Abjad {
-        let s = abjad_similarity(a, b);
+        let s = match (a.abjad.is_empty(), b.abjad.is_empty()) {
+            (false, true) => arabic_latin_similarity(a, b),
+            (true, false) => arabic_latin_similarity(b, a),
+            _ => abjad_similarity(a, b),
+        };
         let (f, _) = text_similarity(a, b, Origin::Alphabetic);
         return if s > f {
             (s, How::Phonetic)
@@ -264,6 +279,37 @@ fn korean_variants(a: &str, b: &str) -> bool {
     a != b && a.len() <= 6 && b.len() <= 6 && canon(a) == canon(b)
 }
 
+/// Similarity of a word written in Arabic script with a word in Latin letters: by the
+/// letter-by-letter distance of [`abjad::distance`], where each Arabic letter may take any
+/// of its spellings (Persian Morteza and Arabic Murtada are both مرتضى). Short outlines are
+/// weak evidence and score lower, as in [`abjad_similarity`].
+fn arabic_latin_similarity(ar: &Spelling<'_>, la: &Spelling<'_>) -> f64 {
+    let sim = outline_similarity(ar.abjad, la.text, la.cons);
+    if sim >= VOWEL_MISMATCH_MAX {
+        return sim;
+    }
+    sim.max(vowel_mismatch_similarity(ar, la))
+}
+
+/// The letter-by-letter part of [`arabic_latin_similarity`]: Arabic `letters` against a
+/// Latin word and its consonant outline; 0 when they differ in more than one letter or begin
+/// or end differently (Ikram is not Karimi, Mohammadi is not Mohamed).
+fn outline_similarity(letters: &str, latin: &str, latin_cons: &str) -> f64 {
+    if !abjad::edges_agree(letters, latin) {
+        return 0.0;
+    }
+    let clen = abjad::consonant_count(letters).min(latin_cons.len());
+    match abjad::bounded_distance(letters, latin_cons, 1) {
+        0 if clen >= 1 => match clen {
+            1 => 0.75,
+            2 => 0.85,
+            _ => 0.92,
+        },
+        1 if clen >= 3 => 0.84,
+        _ => 0.0,
+    }
+}
+
 /// Similarity of a word written in an abjad (Arabic, Hebrew) with another word: by the
 /// letters it writes ([`consonants`]) first, then by the coarser skeleton. Short outlines
 /// (SM: Husam, Osama, Sami …) are weak evidence and score lower.
@@ -293,34 +339,43 @@ fn starts_with_vowel(text: &str) -> bool {
     )
 }
 
+/// The best score [`vowel_mismatch_similarity`] gives.
+const VOWEL_MISMATCH_MAX: f64 = 0.82;
+
 /// The coarse second opinion for abjad spellings: skeletons with an initial-vowel mark.
 fn vowel_mismatch_similarity(a: &Spelling<'_>, b: &Spelling<'_>) -> f64 {
     // Compare outlines with a mark for an initial vowel (Ali → AL, Omar → AMR), which
     // abjad spellings keep (alif, ain) and which makes short outlines more telling.
+    let (mut ba, mut bb) = ([0u8; 48], [0u8; 48]);
     let (va, vb) = (
-        vowel_skeleton(a.text, a.skel),
-        vowel_skeleton(b.text, b.skel),
+        vowel_skeleton(a.text, a.skel, &mut ba),
+        vowel_skeleton(b.text, b.skel, &mut bb),
     );
     let vlen = va.len().min(vb.len());
     if va == vb && vlen >= 2 {
         if vlen == 2 {
             0.74
         } else {
-            0.82
+            VOWEL_MISMATCH_MAX
         }
-    } else if vlen >= 3 && osa(va.as_bytes(), vb.as_bytes()) == 1 {
+    } else if vlen >= 3 && osa(va, vb) == 1 {
         0.72
     } else {
         0.0
     }
 }
 
-/// The skeleton with a leading `A` when the word starts with a vowel.
-fn vowel_skeleton(text: &str, skel: &str) -> String {
-    match text.as_bytes().first() {
-        Some(b'a' | b'e' | b'i' | b'o' | b'u') => format!("A{skel}"),
-        _ => skel.to_string(),
-    }
+/// The skeleton with a leading `A` when the word starts with a vowel, written into `buf`
+/// (cut at its length: no name part's skeleton comes close).
+fn vowel_skeleton<'b>(text: &str, skel: &str, buf: &'b mut [u8; 48]) -> &'b [u8] {
+    let mark = usize::from(matches!(
+        text.as_bytes().first(),
+        Some(b'a' | b'e' | b'i' | b'o' | b'u')
+    ));
+    buf[0] = b'A';
+    let len = (skel.len() + mark).min(buf.len());
+    buf[mark..len].copy_from_slice(&skel.as_bytes()[..len - mark]);
+    &buf[..len]
 }
 
 /// One aligned pair in an explanation.
@@ -346,16 +401,39 @@ pub struct NameComparison {
     pub unmatched_list: Vec<String>,
 }
 
-/// One or two token positions (two: tokens written together).
+/// One to three token positions (several: tokens written together).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Positions(usize, Option<usize>);
+struct Positions {
+    at: [u8; 3],
+    len: u8,
+}
 
 impl Positions {
+    fn one(i: usize) -> Self {
+        Positions {
+            at: [i as u8, 0, 0],
+            len: 1,
+        }
+    }
+    /// `parts` holds one to three positions below [`MAX_TOKENS`].
+    fn many(parts: &[usize]) -> Self {
+        let mut at = [0u8; 3];
+        for (slot, p) in at.iter_mut().zip(parts) {
+            *slot = *p as u8;
+        }
+        Positions {
+            at,
+            len: parts.len().min(3) as u8,
+        }
+    }
+    fn first(self) -> usize {
+        self.at[0] as usize
+    }
     fn iter(self) -> impl Iterator<Item = usize> {
-        std::iter::once(self.0).chain(self.1)
+        self.at.into_iter().take(self.len as usize).map(usize::from)
     }
     fn len(self) -> usize {
-        1 + usize::from(self.1.is_some())
+        self.len as usize
     }
 }
 
@@ -422,27 +500,79 @@ impl Alignment {
     }
 }
 
-/// Similarity of one token with two others written together in the given order
-/// ("mahdikhanpour" ↔ "mahdi" + "khanpour"), slightly discounted; None below the bar for joins.
-fn joined_similarity(single: &Token, a: &Token, b: &Token) -> Option<f64> {
-    if !joinable(&single.text, &a.text, &b.text) {
-        return None;
-    }
-    let text = format!("{}{}", a.text, b.text);
+/// Similarity of one token with two or three others written together in the given order
+/// ("mahdikhanpour" ↔ "mahdi" + "khanpour", "abdelkader" ↔ "abd" + "al" + "qadr"), slightly
+/// discounted; None below the bar for joins.
+fn joined_similarity(single: &Token, parts: &[&Token]) -> Option<f64> {
+    let origin = Origin::of(single, parts[0]);
+    let arabic_parts = parts.iter().all(|p| !p.abjad.is_empty());
+    let latin_parts = parts.iter().all(|p| p.abjad.is_empty());
+    let sim = if origin == Origin::Abjad && (arabic_parts || latin_parts) {
+        // Arabic spellings lack short vowels: lengths are compared by consonants.
+        let cons: usize = parts.iter().map(|p| p.cons.len()).sum();
+        if cons.abs_diff(single.cons.len()) > 3 {
+            return None;
+        }
+        let (first, last) = (parts[0], parts[parts.len() - 1]);
+        if !single.abjad.is_empty() && latin_parts {
+            // One Arabic word, several Latin ones: محمدحسین ↔ Mohammad Hossein.
+            if !abjad::starts_agree(&single.abjad, &first.text)
+                || !abjad::ends_agree(&single.abjad, &last.text)
+            {
+                return None;
+            }
+            let text: String = parts.iter().map(|p| p.text.as_str()).collect();
+            outline_similarity(&single.abjad, &text, &consonants(&text))
+        } else if single.abjad.is_empty() && arabic_parts {
+            // One Latin word, several Arabic ones: Abdelkader ↔ عبد القادر.
+            if !abjad::starts_agree(&first.abjad, &single.text)
+                || !abjad::ends_agree(&last.abjad, &single.text)
+            {
+                return None;
+            }
+            let written: String = parts.iter().map(|p| p.abjad.as_str()).collect();
+            let mut sim = outline_similarity(&written, &single.text, &single.cons);
+            // The article before a "sun letter" is said as that letter, and Latin
+            // spellings write it so: عبد الرحمن is Abderrahmane, عز الدين Ezzedine.
+            if let [a, al, b] = parts {
+                if al.abjad == "ال" && b.abjad.chars().next().is_some_and(abjad::is_sun_letter) {
+                    let assimilated = format!("{}ا{}", a.abjad, b.abjad);
+                    sim = sim.max(outline_similarity(&assimilated, &single.text, &single.cons));
+                }
+            }
+            sim
+        } else {
+            joined_text_similarity(single, parts, origin)
+        }
+    } else {
+        let rest: std::borrow::Cow<'_, str> = match parts {
+            [_, b] => b.text.as_str().into(),
+            _ => parts[1..].iter().map(|p| p.text.as_str()).collect(),
+        };
+        if !joinable(&single.text, &parts[0].text, &rest) {
+            return None;
+        }
+        joined_text_similarity(single, parts, origin)
+    };
+    (sim >= min_joined_sim(origin)).then_some(sim * 0.97)
+}
+
+/// A token against the romanised texts of several tokens written together.
+fn joined_text_similarity(single: &Token, parts: &[&Token], origin: Origin) -> f64 {
+    let text: String = parts.iter().map(|p| p.text.as_str()).collect();
     let (skel, cons) = (crate::text::phonetic::skeleton(&text), consonants(&text));
     let whole = Spelling {
         text: &text,
         skel: &skel,
         cons: &cons,
         mask: crate::text::letter_mask(&text),
+        abjad: "",
     };
-    let origin = Origin::of(single, a);
-    let (sim, _) = text_similarity(&Spelling::of(single), &whole, origin);
-    (sim >= min_joined_sim(origin)).then_some(sim * 0.97)
+    text_similarity(&Spelling::of(single), &whole, origin).0
 }
 
 /// Cheap test before joining: lengths within two letters, and the whole starts like the
-/// first part or ends like the second (two letters each).
+/// first part or ends like the last (two letters each).
 fn joinable(whole: &str, a: &str, b: &str) -> bool {
     let len = a.len() + b.len();
     let (w, a, b) = (whole.as_bytes(), a.as_bytes(), b.as_bytes());
@@ -454,13 +584,29 @@ fn joinable(whole: &str, a: &str, b: &str) -> bool {
                 .is_some_and(|s| b.ends_with(s) || (b.len() == 1 && w.last() == b.last())))
 }
 
-/// Ordered pairs of distinct positions, for matching one token against two written
-/// together: adjacent pairs in both orders, and any pair in names of up to five tokens
-/// ("Song CholCHOE" ↔ "CHOE Song-Chol").
-fn join_pairs(len: usize) -> impl Iterator<Item = (usize, usize)> {
-    (0..len)
+/// The tokens at a group's positions (without allocating).
+fn parts(toks: &[Token], g: Positions) -> ([&Token; 3], usize) {
+    let mut buf = [&toks[g.first()]; 3];
+    for (slot, p) in buf.iter_mut().zip(g.iter()) {
+        *slot = &toks[p];
+    }
+    (buf, g.len())
+}
+
+/// Groups of positions whose tokens may have been written together as one word: ordered
+/// pairs (adjacent ones in both orders, and any pair in names of up to five tokens: "Song
+/// CholCHOE" ↔ "CHOE Song-Chol"), and three adjacent tokens around a particle ("Abd al
+/// Qadir" ↔ "Abdelkader", "Nur al Din" ↔ "Nureddin").
+fn join_groups(tokens: &[Token]) -> impl Iterator<Item = Positions> + '_ {
+    let len = tokens.len();
+    let pairs = (0..len)
         .flat_map(move |a| (0..len).map(move |b| (a, b)))
         .filter(move |(a, b)| a != b && (len <= 5 || a.abs_diff(*b) == 1))
+        .map(|(a, b)| Positions::many(&[a, b]));
+    let triples = (1..len.saturating_sub(1))
+        .filter(|m| tokens[*m].kind == TokenKind::Particle)
+        .map(|m| Positions::many(&[m - 1, m, m + 1]));
+    pairs.chain(triples)
 }
 
 /// Compares a query name with a list name. `qw`/`nw` are the tokens' rarity weights.
@@ -504,8 +650,8 @@ pub fn align(
                 cands.push(Candidate {
                     sim,
                     how,
-                    q: Positions(i, None),
-                    n: Positions(j, None),
+                    q: Positions::one(i),
+                    n: Positions::one(j),
                 });
             }
         }
@@ -514,20 +660,24 @@ pub fn align(
     let mut best_q = [0.0f64; MAX_TOKENS];
     let mut best_n = [0.0f64; MAX_TOKENS];
     for c in &cands {
-        best_q[c.q.0] = best_q[c.q.0].max(c.sim);
-        best_n[c.n.0] = best_n[c.n.0].max(c.sim);
+        best_q[c.q.first()] = best_q[c.q.first()].max(c.sim);
+        best_n[c.n.first()] = best_n[c.n.first()].max(c.sim);
     }
     for (i, qt) in q.iter().enumerate() {
         if qt.text.len() < 5 || best_q[i] >= 0.9 || qt.kind == TokenKind::LegalForm {
             continue;
         }
-        for (a, b) in join_pairs(n.len()) {
-            if let Some(sim) = joined_similarity(qt, &n[a], &n[b]) {
+        for g in join_groups(n) {
+            if g.len() == 3 && g.iter().any(|j| n[j].kind == TokenKind::LegalForm) {
+                continue;
+            }
+            let (buf, len) = parts(n, g);
+            if let Some(sim) = joined_similarity(qt, &buf[..len]) {
                 cands.push(Candidate {
                     sim,
                     how: How::Joined,
-                    q: Positions(i, None),
-                    n: Positions(a, Some(b)),
+                    q: Positions::one(i),
+                    n: g,
                 });
             }
         }
@@ -536,29 +686,40 @@ pub fn align(
         if nt.text.len() < 5 || best_n[j] >= 0.9 || nt.kind == TokenKind::LegalForm {
             continue;
         }
-        for (a, b) in join_pairs(q.len()) {
+        for g in join_groups(q) {
             // A Chinese or Korean name is already romanised as family + given name; its
             // family name is never half of another word.
-            if q[0].syllabic() && (a == 0 || b == 0) {
+            if q[0].syllabic() && g.iter().any(|i| i == 0) {
                 continue;
             }
-            if let Some(sim) = joined_similarity(nt, &q[a], &q[b]) {
+            let (buf, len) = parts(q, g);
+            if let Some(sim) = joined_similarity(nt, &buf[..len]) {
                 cands.push(Candidate {
                     sim,
                     how: How::Joined,
-                    q: Positions(a, Some(b)),
-                    n: Positions(j, None),
+                    q: g,
+                    n: Positions::one(j),
                 });
             }
         }
     }
+    // Best pairs first; pairs of particles alone last, so that an "al" is free to be
+    // part of a joined word (الدين ↔ Eldin) before it pairs with another "al".
+    let particles_only = |c: &Candidate| {
+        c.q.iter().all(|i| q[i].kind == TokenKind::Particle)
+            && c.n.iter().all(|j| n[j].kind == TokenKind::Particle)
+    };
     cands.sort_by(|a, b| {
-        b.sim
-            .partial_cmp(&a.sim)
-            .unwrap_or(std::cmp::Ordering::Equal)
+        particles_only(a)
+            .cmp(&particles_only(b))
             .then_with(|| {
-                nw[b.n.0]
-                    .partial_cmp(&nw[a.n.0])
+                b.sim
+                    .partial_cmp(&a.sim)
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
+            .then_with(|| {
+                nw[b.n.first()]
+                    .partial_cmp(&nw[a.n.first()])
                     .unwrap_or(std::cmp::Ordering::Equal)
             })
     });
@@ -683,6 +844,43 @@ mod tests {
     fn korean_romanisation_variants() {
         assert!(korean_variants("kun", "gun") && korean_variants("jon", "chon"));
         assert!(!korean_variants("jong", "kyong") && !korean_variants("kim", "kim"));
+    }
+
+    #[test]
+    fn arabic_script_against_spellings_of_several_schools() {
+        // Persian readings of ض and و; French ch for ش.
+        for (ar, latin) in [
+            ("مرتضی پیری", "Morteza PIRI"),
+            ("علی فدوی", "Ali FADAVI"),
+            ("علي مايشو", "Ali MAYCHOU"),
+        ] {
+            let c = cmp(ar, latin);
+            assert!(c.score > 0.85, "{ar} ~ {latin}: {c:?}");
+        }
+        // Mohammadi is not Mohamed: the final ي is a vowel the Latin name lacks.
+        assert!(cmp("محمدي", "Mohamed").score < 0.7);
+    }
+
+    #[test]
+    fn words_around_the_article_written_as_one() {
+        for (ar, latin) in [
+            ("عبد القادر لاغوب", "Abdelkader LAAGOUB"),
+            ("عبد الرحمن سعيد", "Abderrahmane SAID"),
+            ("محمدحسین سپهر", "Mohammad-Hossein SEPEHR"),
+        ] {
+            let c = cmp(ar, latin);
+            assert!(c.score > 0.8, "{ar} ~ {latin}: {c:?}");
+            assert!(c.pairs.iter().any(|p| p.how == How::Joined), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn a_particle_does_not_take_a_name_part() {
+        let c = cmp("محمد علي", "Mohammed Al Ali");
+        assert!(
+            c.pairs.iter().any(|p| p.query == "aly" && p.list == "ali"),
+            "{c:?}"
+        );
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! 3. [`vocab`]: legal-form phrases become one typed token; particles are marked.
 //! 4. [`phonetic`]: each token gets a consonant skeleton for cross-spelling comparison.
 
+pub mod abjad;
 pub mod clean;
 pub mod phonetic;
 pub mod romanize;
@@ -44,6 +45,10 @@ pub struct Token {
     pub kind: TokenKind,
     /// Script the word was written in.
     pub script: Script,
+    /// For Arabic-script words, the letters as written (see [`abjad`]): compared letter by
+    /// letter with the spellings each may have. Empty for other scripts.
+    #[serde(skip)]
+    pub abjad: String,
 }
 
 impl Token {
@@ -110,6 +115,7 @@ fn tokens_from_words(mut words: Vec<romanize::Word>, organization: bool) -> Vec<
         mask: letter_mask(code),
         kind: TokenKind::LegalForm,
         script,
+        abjad: String::new(),
     };
     let mut tokens = Vec::with_capacity(words.len());
     let mut i = 0;
@@ -143,6 +149,7 @@ fn tokens_from_words(mut words: Vec<romanize::Word>, organization: bool) -> Vec<
             text: w.text.clone(),
             kind,
             script: w.script,
+            abjad: w.abjad.clone(),
         });
         i += 1;
     }
@@ -166,13 +173,16 @@ fn split_legal_words(words: Vec<romanize::Word>) -> Vec<romanize::Word> {
         match vocab::split_joined_legal(&w.text) {
             Some((a, b)) => {
                 let (a, b) = (a.to_string(), b.to_string());
+                // Legal words are Latin or Cyrillic: the Arabic letters do not split.
                 out.push(romanize::Word {
                     text: a,
                     script: w.script,
+                    abjad: String::new(),
                 });
                 out.push(romanize::Word {
                     text: b,
                     script: w.script,
+                    abjad: String::new(),
                 });
             }
             None => out.push(w),

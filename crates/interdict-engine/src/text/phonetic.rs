@@ -114,7 +114,7 @@ pub fn consonants(word: &str) -> String {
         last = Some(c);
     }
     // A final h is as often silent as written (Juma/Jumah, Masalma/Masalmah, ة and ه).
-    if out.len() > 1 && out.ends_with('h') && word.len() > 2 {
+    if out.len() > 1 && word.ends_with('h') && word.len() > 2 {
         out.pop();
     }
     out
@@ -144,6 +144,8 @@ mod tests {
         assert_eq!(consonants("hassun"), consonants("hswn"));
         assert_eq!(consonants("nazih"), "nz");
         assert_eq!(consonants("juma"), consonants("jumah"));
+        // Only a final h is dropped, not the last consonant before final vowels.
+        assert_eq!(consonants("bouyehia"), "bh");
         assert_eq!(consonants("esmaili"), consonants("asmayly"));
         assert_ne!(consonants("hassan"), consonants("khan"));
     }

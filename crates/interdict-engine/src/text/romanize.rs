@@ -33,6 +33,19 @@ pub enum Script {
 pub struct Word {
     pub text: String,
     pub script: Script,
+    /// For Arabic-script words, the letters as written (see [`super::abjad::letters`]);
+    /// empty otherwise.
+    pub abjad: String,
+}
+
+impl Word {
+    fn new(text: String, script: Script) -> Word {
+        Word {
+            text,
+            script,
+            abjad: String::new(),
+        }
+    }
 }
 
 fn script_of(c: char) -> Script {
@@ -173,17 +186,11 @@ fn push_word(words: &mut Vec<Word>, t: String, script: Script) {
     let mut start = 0;
     for i in 1..b.len() {
         if b[i].is_ascii_digit() != b[i - 1].is_ascii_digit() {
-            words.push(Word {
-                text: t[start..i].to_string(),
-                script,
-            });
+            words.push(Word::new(t[start..i].to_string(), script));
             start = i;
         }
     }
-    words.push(Word {
-        text: t[start..].to_string(),
-        script,
-    });
+    words.push(Word::new(t[start..].to_string(), script));
 }
 
 /// Splits cleaned text into romanised words.
@@ -200,58 +207,45 @@ pub fn romanize(text: &str) -> Vec<Word> {
                 let n = syllables.len();
                 if (2..=4).contains(&n) && script == Script::Han {
                     // Chinese names are listed with the given name written together.
-                    words.push(Word {
-                        text: syllables[0].clone(),
-                        script,
-                    });
-                    words.push(Word {
-                        text: syllables[1..].concat(),
-                        script,
-                    });
+                    words.push(Word::new(syllables[0].clone(), script));
+                    words.push(Word::new(syllables[1..].concat(), script));
                 } else if (2..=4).contains(&n) {
                     // Korean names are listed with given-name syllables apart as often as
                     // together (Kyong Chol / Kyongchol); alignment joins them when needed.
                     let family = korean_family_name(&syllables[0]).to_string();
-                    words.push(Word {
-                        text: family,
-                        script,
-                    });
+                    words.push(Word::new(family, script));
                     for s in &syllables[1..] {
-                        words.push(Word {
-                            text: s.clone(),
-                            script,
-                        });
+                        words.push(Word::new(s.clone(), script));
                     }
                 } else {
                     for s in syllables.drain(..) {
-                        words.push(Word { text: s, script });
+                        words.push(Word::new(s, script));
                     }
                 }
                 syllables.clear();
             }
             Script::Arabic => {
                 let w = std::mem::take(cur);
+                let arabic = |text: String, written: &str| Word {
+                    text,
+                    script,
+                    abjad: super::abjad::letters(written),
+                };
                 // The article al- is written joined to its noun — but Allah (الله, in names
                 // such as Abdullah, Khayrallah) is one word.
                 if w == "الله" || w == "لله" {
-                    words.push(Word {
-                        text: "allah".into(),
-                        script,
-                    });
+                    words.push(arabic("allah".into(), "الله"));
                 } else if let Some(rest) = w.strip_prefix("ال").filter(|r| r.chars().count() >= 2)
                 {
-                    words.push(Word {
-                        text: "al".into(),
-                        script,
-                    });
+                    words.push(arabic("al".into(), "ال"));
                     let t = romanize_arabic(rest);
                     if !t.is_empty() {
-                        words.push(Word { text: t, script });
+                        words.push(arabic(t, rest));
                     }
                 } else {
                     let t = romanize_arabic(&w);
                     if !t.is_empty() {
-                        words.push(Word { text: t, script });
+                        words.push(arabic(t, &w));
                     }
                 }
             }

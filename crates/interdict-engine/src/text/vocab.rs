@@ -228,8 +228,30 @@ pub const PARTICLES: &[&str] = &[
     "van", "von", "y", "z", "za",
 ];
 
+/// Honorifics and academic or religious titles put before a name ("Dr.", دکتر, Mawlawi,
+/// Mullah). They are not part of the name and count as little as a particle. Words that are
+/// also family names (Sheikh, Haji, Sayed) are not here: they must keep their weight.
+pub const TITLES: &[&str] = &[
+    "dktr",
+    "doctor",
+    "dr",
+    "maulavi",
+    "maulvi",
+    "mawlavi",
+    "mawlawi",
+    "mla",
+    "mr",
+    "mrs",
+    "ms",
+    "mulla",
+    "mullah",
+    "mwlwy",
+    "prof",
+    "professor",
+];
+
 pub fn is_particle(word: &str) -> bool {
-    PARTICLES.binary_search(&word).is_ok()
+    PARTICLES.binary_search(&word).is_ok() || TITLES.binary_search(&word).is_ok()
 }
 
 /// Whether `word` is a misspelling of `vocab`: one edit (two for long words), starting with
@@ -312,6 +334,8 @@ mod tests {
     #[test]
     fn tables_sorted() {
         assert!(PARTICLES.windows(2).all(|w| w[0] < w[1]));
+        assert!(TITLES.windows(2).all(|w| w[0] < w[1]));
+        assert!(is_particle("dr") && is_particle("mawlawi") && !is_particle("sheikh"));
         assert!(LEGAL_VOCABULARY.windows(2).all(|w| w[0] < w[1]));
         assert!(STANDALONE.windows(2).all(|w| w[0].0 < w[1].0));
         assert!(is_particle("al") && is_particle("van") && !is_particle("ivan"));
