@@ -657,8 +657,25 @@ impl Index {
             }
             touched.clear();
             if ranked.len() > limit {
-                ranked.select_nth_unstable_by(limit, |a, b| b.0.total_cmp(&a.0));
-                ranked.truncate(limit);
+                ranked.select_nth_unstable_by(limit - 1, |a, b| b.0.total_cmp(&a.0));
+                // For Arabic-script queries, names tied with the last one kept are kept too
+                // (up to twice the limit): their keys are coarse consonant outlines, so
+                // dozens of names tie, and which of them are scored must not be left to
+                // chance (the same person is often listed by several lists under one name).
+                // Latin-script keys (words, one-edit variants) rarely tie so widely.
+                let cut = ranked[limit - 1].0;
+                let most = if abjad { 2 * limit } else { limit };
+                let mut keep = limit;
+                for i in limit..ranked.len() {
+                    if keep == most {
+                        break;
+                    }
+                    if ranked[i].0 >= cut {
+                        ranked.swap(keep, i);
+                        keep += 1;
+                    }
+                }
+                ranked.truncate(keep);
             }
             // Names that share far less with the query than the best candidate does cannot
             // outscore it; they are not worth aligning.
