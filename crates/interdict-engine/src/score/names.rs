@@ -717,6 +717,9 @@ pub fn align(
                     .partial_cmp(&a.sim)
                     .unwrap_or(std::cmp::Ordering::Equal)
             })
+            // Equal joins: the one that accounts for more tokens (Abd al-Rahman as three
+            // words, not two with the article left over).
+            .then_with(|| (b.q.len() + b.n.len()).cmp(&(a.q.len() + a.n.len())))
             .then_with(|| {
                 nw[b.n.first()]
                     .partial_cmp(&nw[a.n.first()])
