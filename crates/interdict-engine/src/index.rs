@@ -8,14 +8,16 @@
 //! | token text | the same word in any order |
 //! | single-deletion variants (tokens of 4+ letters) | one typo: substitution, insertion, deletion, adjacent swap |
 //! | phonetic skeleton | transliteration variants and cross-script queries |
-//! | consonant outline | Arabic/Hebrew-script queries, whose short vowels are not written |
+//! | consonant outline, marked by an initial vowel | Arabic/Hebrew-script queries, whose short vowels are not written; an Arabic word looks up the outlines of its plausible readings (`text::abjad::outlines`) |
 //! | two adjacent tokens written together | "MahdiKhanpour" ↔ "Mahdi Khanpour" (both directions) |
+//! | outline of two tokens, or three around a particle, written together | محمدحسین ↔ Mohammad Hossein, عبدالقادر ↔ Abd al-Qadir |
 //!
 //! **Recall guarantee.** A list name is a candidate if it shares with the query at least one
 //! word (not a particle or legal form) that is equal, one edit apart (Damerau, for words of 4+
 //! letters), phonetically equal, or equal to two adjacent words joined — and if its
 //! accumulated key weight ranks it among the top [`ScreenOptions::candidates`] names (default
-//! 24, 48 for Arabic-script queries) and its weight is at least half the best candidate's.
+//! 24, 48 for Arabic-script queries, which also keep names tied at the cut up to twice that)
+//! and its weight is at least half the best candidate's.
 //! Names sharing nothing of the sort cannot reach the threshold anyway: the name score
 //! requires most of the query's weight to be matched.
 //! A key filed under more than `COMMON_KEY` names (1 500; a very common word or outline) only adds
