@@ -573,7 +573,7 @@ impl Index {
         let abjad = q_names
             .iter()
             .any(|(_, t, _)| t.iter().any(Token::from_abjad));
-        let limit = if abjad { 2 * limit } else { limit };
+        let limit = (if abjad { 2 * limit } else { limit }).max(1);
         SCRATCH.with(|cell| {
             let mut s = cell.borrow_mut();
             let n = self.names.len();

@@ -175,7 +175,8 @@ impl Origin {
 /// skeleton as a second opinion for transliteration variants (Korotchenko/Korotjenko).
 /// Syllabic: pinyin syllables are equal or different; Hangul syllables may differ in one
 /// vowel or in how a romanisation system writes a consonant (Kyong/Gyong).
-/// Abjad: by consonants (see `abjad_similarity`).
+/// Abjad: an Arabic-script word against a Latin one letter by letter (see
+/// `arabic_latin_similarity`), other abjad pairs by consonants (see `abjad_similarity`).
 pub fn text_similarity(a: &Spelling<'_>, b: &Spelling<'_>, origin: Origin) -> (f64, How) {
     let max_len = a.text.len().max(b.text.len());
     if max_len == 0 {
