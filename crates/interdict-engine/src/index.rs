@@ -138,13 +138,6 @@ fn outline_key(vowel_first: bool, cons: &str) -> Option<u64> {
     Some(h.finish())
 }
 
-fn starts_with_vowel(text: &str) -> bool {
-    matches!(
-        text.as_bytes().first(),
-        Some(b'a' | b'e' | b'i' | b'o' | b'u')
-    )
-}
-
 fn searchable(t: &Token) -> bool {
     matches!(t.kind, TokenKind::Word | TokenKind::Number)
 }
@@ -258,7 +251,10 @@ impl Index {
                 if t.skel.len() >= 2 {
                     keys.push(key(KeyKind::Skeleton, &t.skel));
                 }
-                keys.extend(outline_key(starts_with_vowel(&t.text), &t.cons));
+                keys.extend(outline_key(
+                    abjad::starts_with_latin_vowel(&t.text),
+                    &t.cons,
+                ));
                 if t.text.len() >= 4 {
                     keys.push(key(KeyKind::Deletion, &t.text));
                     deletion_keys(t.text.as_bytes(), &mut buf, &mut keys);
@@ -279,7 +275,10 @@ impl Index {
                         // For Arabic-script queries written as one word (محمدحسین).
                         let cons = consonants(&joined);
                         if cons.len() >= 4 {
-                            keys.extend(outline_key(starts_with_vowel(&joined), &cons));
+                            keys.extend(outline_key(
+                                abjad::starts_with_latin_vowel(&joined),
+                                &cons,
+                            ));
                         }
                     }
                 }
@@ -290,7 +289,7 @@ impl Index {
                     let joined = format!("{}{}{}", w[0].text, w[1].text, w[2].text);
                     let cons = consonants(&joined);
                     if cons.len() >= 4 {
-                        keys.extend(outline_key(starts_with_vowel(&joined), &cons));
+                        keys.extend(outline_key(abjad::starts_with_latin_vowel(&joined), &cons));
                     }
                 }
             }
@@ -597,7 +596,10 @@ impl Index {
                     keys.push(key(KeyKind::Text, &t.text));
                     if t.from_abjad() && t.abjad.is_empty() {
                         // Hebrew: the outline of its romanisation.
-                        keys.extend(outline_key(starts_with_vowel(&t.text), &t.cons));
+                        keys.extend(outline_key(
+                            abjad::starts_with_latin_vowel(&t.text),
+                            &t.cons,
+                        ));
                     }
                     // An Arabic-script word: the outlines of its readings in other schools
                     // (Persian Morteza for مرتضى, French Djamel for جمال).

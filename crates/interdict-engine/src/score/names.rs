@@ -369,10 +369,7 @@ fn vowel_mismatch_similarity(a: &Spelling<'_>, b: &Spelling<'_>) -> f64 {
 /// The skeleton with a leading `A` when the word starts with a vowel, written into `buf`
 /// (cut at its length: no name part's skeleton comes close).
 fn vowel_skeleton<'b>(text: &str, skel: &str, buf: &'b mut [u8; 48]) -> &'b [u8] {
-    let mark = usize::from(matches!(
-        text.as_bytes().first(),
-        Some(b'a' | b'e' | b'i' | b'o' | b'u')
-    ));
+    let mark = usize::from(abjad::starts_with_latin_vowel(text));
     buf[0] = b'A';
     let len = (skel.len() + mark).min(buf.len());
     buf[mark..len].copy_from_slice(&skel.as_bytes()[..len - mark]);

@@ -97,6 +97,12 @@ fn latin_vowel(b: u8) -> bool {
     matches!(b, b'a' | b'e' | b'i' | b'o' | b'u')
 }
 
+/// Whether a romanised word starts with a vowel letter (a e i o u; not y or w): the mark
+/// that outline keys and outline comparisons carry (Ahmed `Ahmd` is not Hamid `hmd`).
+pub fn starts_with_latin_vowel(text: &str) -> bool {
+    text.bytes().next().is_some_and(latin_vowel)
+}
+
 /// A word starting with alif, ain or hamza is spelt with a vowel first (Ali, Omar, Ibrahim),
 /// one starting with a consonant is not (Ikram is not Karimi); initial ي reads as y or a
 /// vowel (Yusuf, Isa), initial و as w, v or a vowel (Walid, Vahid, Usama).
